@@ -1,0 +1,41 @@
+# The template's own commands. `make` alone lists them.
+
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := build/demo
+
+.PHONY: help install demo bench test lint
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@# These machines set PYTHONDONTWRITEBYTECODE; compile once so that each of
+	@# the many Django processes the suite starts does not recompile Django.
+	$(BIN)/python -m compileall -q $(VENV)/lib
+	touch $@
+
+install: $(BIN)/python ## Create .venv with the template's tooling
+
+demo: install ## Generate the default project into build/demo and run it behind its gateway; Ctrl-C stops it
+	@# A previous demo's databases and virtual host go before its folder does.
+	if [ -x $(DEMO_DIR)/.venv/bin/python ]; then $(MAKE) -C $(DEMO_DIR) unprovision; fi
+	rm -rf $(DEMO_DIR)
+	$(BIN)/cookiecutter --no-input --output-dir build . project_slug=demo
+	$(MAKE) -C $(DEMO_DIR) dev
+
+bench: ## Measure the demo (run make demo once first): cold boot, a list endpoint direct and through the gateway
+	@test -d $(DEMO_DIR) || { echo "error: there is no demo yet: run make demo first." >&2; exit 1; }
+	$(MAKE) -C $(DEMO_DIR) bench
+
+test: install ## Bake every variant, check it, and run the representative ones' own tests
+	$(BIN)/pytest -n auto --dist loadgroup
+
+lint: install ## Lint the template's own code (hooks and tests)
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests

@@ -1,0 +1,97 @@
+"""Finish the project the answers describe.
+
+Cookiecutter cannot loop over folders, so every service is rendered from the
+one skeleton shipped in `.service-skeleton/`: the `shell` every service shares,
+then its bounded context (its own sample domain, or the plain example). Then
+the skeleton goes, the chosen licence becomes LICENSE, and `.env` is written
+with secrets that belong to this project alone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cookiecutter.generate import generate_files
+
+ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+SKELETON = Path(".service-skeleton")
+SERVICES_DIR = Path("services")
+SYSTEM_TESTS = Path("tests/system")
+KEYCLOAK_REALM = Path("deploy/keycloak")
+LICENSES = Path(".licenses")
+
+
+def service_names() -> list[str]:
+    return [name.strip() for name in ANSWERS["services"].split(",") if name.strip()]
+
+
+def sample_names() -> set[str]:
+    """Services with a sample domain of their own; any other name gets the example."""
+    return {path.name for path in (SKELETON / "context").iterdir()} - {"example"}
+
+
+def render_service(name: str) -> None:
+    context = {"cookiecutter": {**ANSWERS, "service": name}}
+    context_kind = name if name in sample_names() else "example"
+    for part, overwrite in ((SKELETON / "shell", False), (SKELETON / "context" / context_kind, True)):
+        generate_files(
+            repo_dir=part,
+            context=context,
+            output_dir=SERVICES_DIR,
+            overwrite_if_exists=overwrite,
+            accept_hooks=False,
+        )
+
+
+def remove_unused_system_tests() -> None:
+    """Each sample service has its system tests; plain services share test_items.py."""
+    chosen = set(service_names())
+    for sample in sample_names() - chosen:
+        (SYSTEM_TESTS / f"test_{sample}.py").unlink()
+    if chosen <= sample_names():
+        (SYSTEM_TESTS / "test_items.py").unlink()
+
+
+def remove_keycloak_realm_unless_chosen() -> None:
+    if ANSWERS["auth_provider"] != "keycloak":
+        shutil.rmtree(KEYCLOAK_REALM)
+        if not any(KEYCLOAK_REALM.parent.iterdir()):
+            KEYCLOAK_REALM.parent.rmdir()
+
+
+def remove_skeleton() -> None:
+    shutil.rmtree(SKELETON)
+
+
+def choose_license() -> None:
+    (LICENSES / ANSWERS["license"]).rename("LICENSE")
+    shutil.rmtree(LICENSES)
+
+
+def write_event_catalog() -> None:
+    """docs/asyncapi.json, from the event schemas and subscribers of the services just rendered."""
+    subprocess.run([sys.executable, "scripts/asyncapi.py"], check=True)
+
+
+def write_env_file() -> None:
+    """The same script a teammate's fresh clone runs (`make setup`): one way to make secrets."""
+    subprocess.run([sys.executable, "scripts/create_env.py"], check=True)
+
+
+def main() -> None:
+    for name in service_names():
+        render_service(name)
+    remove_unused_system_tests()
+    remove_keycloak_realm_unless_chosen()
+    remove_skeleton()
+    choose_license()
+    write_event_catalog()
+    write_env_file()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Running a baked project natively from the suite: free ports, the process tree, what it leaves behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from tests.conftest import subprocess_env
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def assign_free_ports(project: Path) -> str:
+    """Give the gateway and every service a free port in the project's .env; the gateway's URL."""
+    env_file = project / ".env"
+    lines = env_file.read_text().splitlines()
+    port_lines = [number for number, line in enumerate(lines) if re.match(r"[A-Z0-9]+_PORT=", line)]
+    for number, port in zip(port_lines, free_ports(len(port_lines)), strict=True):
+        lines[number] = f"{lines[number].partition('=')[0]}={port}"
+    env_file.write_text("\n".join(lines) + "\n")
+    gateway_port = next(line for line in lines if line.startswith("GATEWAY_PORT=")).partition("=")[2]
+    return f"http://127.0.0.1:{gateway_port}"
+
+
+def not_ready(gateway: str) -> list[str] | None:
+    """Services the registry does not report ready; ``None`` while the gateway does not answer."""
+    try:
+        with urllib.request.urlopen(f"{gateway}/registry", timeout=3) as response:
+            registry = json.load(response)
+    except (OSError, ValueError):
+        return None
+    return [entry["name"] for entry in registry["services"] if entry["health"].get("status") != "ready"]
+
+
+class NativeRun:
+    """A command that boots the system (`make dev`, or honcho itself) in its own process group."""
+
+    def __init__(self, command: list[str], project: Path, gateway: str, env: dict[str, str] | None = None) -> None:
+        self.command = command
+        self.project = project
+        self.gateway = gateway
+        self.env = subprocess_env({"PYTHONUNBUFFERED": "1", **(env or {})})
+        self.log = project / ".run" / "native.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> NativeRun:
+        self.log.parent.mkdir(exist_ok=True)
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=self.project,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def wait_until_ready(self, timeout: float = 180) -> float:
+        """Seconds until every service answered ready through the gateway."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the system exited early:\n{self.output()[-20000:]}")
+            if not_ready(self.gateway) == []:
+                return time.monotonic() - started
+            time.sleep(0.5)
+        raise AssertionError(f"not ready after {timeout} s ({not_ready(self.gateway)}):\n{self.output()[-20000:]}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Stop it as a person would (Ctrl-C), and check that every process went."""
+        group = self.process.pid
+        os.killpg(group, signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        finally:
+            survivors = process_group_members(group)
+            if survivors:
+                os.killpg(group, signal.SIGKILL)
+        assert survivors == [], f"processes left running after Ctrl-C: {survivors}\n{self.output()[-20000:]}"
+
+
+def process_group_members(group: int) -> list[str]:
+    result = subprocess.run(["ps", "-eo", "pgid=,pid=,args="], capture_output=True, text=True, check=True)
+    members = []
+    for line in result.stdout.splitlines():
+        pgid, pid, args = line.split(None, 2)
+        if int(pgid) == group:
+            members.append(f"{pid} {args}")
+    return members
+
+
+def leftovers(slug: str) -> list[str]:
+    """Databases, roles and RabbitMQ virtual hosts or users still named after the project."""
+    with psycopg.connect(f"{POSTGRES}/postgres") as connection:
+        found = [
+            f"database {row[0]}"
+            for row in connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{slug}%"])
+        ]
+        found += [
+            f"role {row[0]}"
+            for row in connection.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", [f"{slug}%"])
+        ]
+    for kind in ("vhosts", "users"):
+        listing = subprocess.run(
+            ["rabbitmqctl", "--quiet", f"list_{kind}", "--no-table-headers"], capture_output=True, text=True, check=True
+        )
+        found += [f"rabbitmq {kind} {line}" for line in listing.stdout.splitlines() if line.startswith(slug)]
+    return found

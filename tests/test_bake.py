@@ -1,0 +1,160 @@
+"""Every variant bakes into a project a careful person could have written by hand:
+no template debris, lint-clean, every configuration file valid."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import compose
+import yaml
+
+from tests.conftest import run, services_of, text_files
+
+# Jinja left unrendered, or a reference to an answer that was never replaced.
+DEBRIS = re.compile(r"\{\{|\{%|\{#|cookiecutter\.")
+COMPOSE = Path(compose.__file__).parent / "docker-compose"  # the Go binary: its wrapper drops the exit status
+YAMLLINT_CONFIG = json.dumps(
+    {
+        "extends": "default",
+        "rules": {
+            "document-start": "disable",
+            # A URL in an environment block cannot be broken.
+            "line-length": {"max": 120, "allow-non-breakable-inline-mappings": True},
+            "truthy": {"check-keys": False},
+        },
+    }
+)
+
+
+def relative(project: Path, path: Path) -> str:
+    return str(path.relative_to(project))
+
+
+def test_every_answered_service_is_rendered_from_the_skeleton(baked, variant):
+    assert services_of(baked) == sorted(variant.services)
+    assert not (baked / ".service-skeleton").exists()
+    assert not (baked / ".licenses").exists()
+
+
+def test_no_template_debris(baked):
+    offenders = [
+        f"{relative(baked, path)}:{number}: {line.strip()}"
+        for path in text_files(baked)
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if DEBRIS.search(line)
+    ]
+    assert offenders == []
+
+
+def test_no_blank_lines_left_by_template_logic(baked):
+    offenders = []
+    for path in text_files(baked):
+        text = path.read_text()
+        if text.startswith("\n") or "\n\n\n\n" in text or (text and not text.endswith("\n")):
+            offenders.append(relative(baked, path))
+    assert offenders == []
+
+
+def test_ruff_finds_nothing(baked):
+    run(["ruff", "check", "--no-cache", "."], cwd=baked)
+    run(["ruff", "format", "--check", "--no-cache", "."], cwd=baked)
+
+
+def test_every_yaml_json_and_toml_file_parses(baked):
+    for path in text_files(baked):
+        text = path.read_text()
+        if path.suffix in (".yml", ".yaml"):
+            list(yaml.safe_load_all(text))
+        elif path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+
+
+def test_yaml_is_tidy(baked):
+    files = [path for path in text_files(baked) if path.suffix in (".yml", ".yaml")]
+    run(["yamllint", "--strict", "-d", YAMLLINT_CONFIG, *files], cwd=baked)
+
+
+def test_compose_configuration_is_valid(baked, variant):
+    result = run([COMPOSE, "config", "--format", "json"], cwd=baked)
+
+    assert result.stderr == ""
+    services = json.loads(result.stdout)["services"]
+    for service in variant.services:
+        assert {service, f"{service}-db", f"{service}-migrate"} <= services.keys()
+        assert services[service]["depends_on"][f"{service}-migrate"]["condition"] == "service_completed_successfully"
+        assert "healthcheck" in services[service]
+    assert {"gateway", "rabbitmq", "redis"} <= services.keys()
+    unchecked = [
+        name for name, service in services.items() if "healthcheck" not in service and not name.endswith("-migrate")
+    ]
+    assert unchecked == []
+
+
+def test_compose_refuses_to_run_without_the_secrets(baked, tmp_path):
+    (tmp_path / "empty.env").touch()
+    result = run(
+        [COMPOSE, "--project-directory", baked, "--env-file", tmp_path / "empty.env", "config", "--quiet"],
+        cwd=tmp_path,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "run make setup" in result.stderr
+
+
+def test_dockerfiles_pass_hadolint(baked):
+    dockerfiles = sorted(baked.rglob("Dockerfile"))
+    assert len(dockerfiles) == len(services_of(baked)) + 1  # every service and the gateway
+    run(["hadolint", *dockerfiles], cwd=baked)
+
+
+def test_gateway_routes_every_service(baked, variant):
+    config = (baked / "gateway/templates/default.conf.template").read_text()
+    for service in variant.services:
+        assert f"location /api/{service}/ {{" in config
+        assert f"server ${{{service.upper()}_UPSTREAM}};" in config
+
+
+def test_the_event_catalog_is_up_to_date_and_every_subscription_is_published(baked, variant):
+    run(["python", "scripts/asyncapi.py", "--check"], cwd=baked)
+    catalog = json.loads((baked / "docs/asyncapi.json").read_text())
+
+    assert catalog["asyncapi"] == "3.0.0"
+    senders = {name.split(".sends.")[0] for name in catalog["operations"] if ".sends." in name}
+    assert senders <= set(variant.services)
+    assert catalog["channels"], "no service publishes anything"
+    for name, operation in catalog["operations"].items():
+        channel = operation["channel"]["$ref"].removeprefix("#/channels/")
+        assert channel in catalog["channels"], name
+        assert (
+            catalog["channels"][channel]["messages"][channel]["$ref"].removeprefix("#/components/messages/")
+            in catalog["components"]["messages"]
+        )
+
+
+def test_gateway_configuration_passes_nginx(baked):
+    run(["honcho", "run", "python", "scripts/gateway.py", "--check"], cwd=baked)
+
+
+def test_python_version_reaches_images_and_tooling(baked, variant):
+    version = variant.answers.get("python_version", "3.12")
+    for service in variant.services:
+        assert f"FROM python:{version}-slim-bookworm" in (baked / f"services/{service}/Dockerfile").read_text()
+    ruff = tomllib.loads((baked / "pyproject.toml").read_text())["tool"]["ruff"]
+    assert ruff["target-version"] == f"py{version.replace('.', '')}"
+
+
+def test_license_matches_the_answer(baked, variant):
+    license_text = (baked / "LICENSE").read_text()
+    expected = {
+        "MIT": "MIT License",
+        "BSD-3-Clause": "BSD 3-Clause License",
+        "Apache-2.0": "Apache License",
+        "Proprietary": "All rights reserved.",
+    }[variant.answers.get("license", "MIT")]
+    assert expected in license_text

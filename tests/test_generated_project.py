@@ -1,0 +1,55 @@
+"""A generated project keeps its README's promises on this machine: from its own
+Makefile and a fresh virtualenv, `make test`, then `make dev` with `make system-test`
+against it, then `make unprovision`, which leaves nothing behind."""
+
+from __future__ import annotations
+
+import socket
+
+from tests.conftest import bake, run, unique_name
+from tests.native import NativeRun, assign_free_ports, leftovers
+
+SERVICES = ("catalog", "identity", "notifications", "orders")
+
+
+def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_config):
+    slug = unique_name()
+    project = bake(tmp_path, cookiecutter_config, project_slug=slug)
+    gateway = assign_free_ports(project)
+    try:
+        tests = run(["make", "test"], cwd=project, timeout=900)
+        with NativeRun(["make", "dev"], project, gateway) as system:
+            system.wait_until_ready()
+            system_tests = run(["make", "system-test"], cwd=project)
+        assert "Every service is ready." in system.output()
+    finally:
+        run(["make", "unprovision"], cwd=project)
+
+    for service in SERVICES:
+        assert f"{service}: database {slug}_{service} ready" in tests.stdout
+    assert tests.stdout.count(" passed in ") == 5  # the chassis and four services
+    assert " failed" not in tests.stdout
+    assert " passed" in system_tests.stdout
+    assert " skipped" not in system_tests.stdout
+    assert leftovers(slug) == []
+    assert list(project.glob("services/*/.env")) == []
+
+
+def test_provisioning_without_postgres_says_what_is_missing(tmp_path, cookiecutter_config):
+    project = bake(tmp_path, cookiecutter_config, services="inventory", auth_provider="keycloak")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    result = run(
+        ["python", "scripts/provision.py"],
+        cwd=project,
+        env={"POSTGRES_ADMIN_URL": f"postgres://postgres@127.0.0.1:{port}/postgres"},
+        check=False,
+    )
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: PostgreSQL is not answering at 127.0.0.1:{port} (POSTGRES_ADMIN_URL in .env): start it, "
+        "e.g. `pg_ctlcluster <version> main start` or `brew services start postgresql`."
+    ]

@@ -1,0 +1,34 @@
+"""The versions a generated project pins are the versions this suite tests it with."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.metadata import version
+
+from packaging.requirements import Requirement
+
+from tests.conftest import bake
+
+
+def pinned(requirements: list[str]) -> dict[str, str]:
+    pins = {}
+    for line in requirements:
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", f"{line} is not pinned"
+        pins[requirement.name] = specifier.version
+    return pins
+
+
+def test_generated_pins_match_the_suite(tmp_path, cookiecutter_config):
+    project = bake(tmp_path, cookiecutter_config)
+    chassis = tomllib.loads((project / "libs/chassis/pyproject.toml").read_text())["project"]
+    dev_tools = [
+        line
+        for line in (project / "requirements-dev.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+
+    pins = pinned(chassis["dependencies"] + chassis["optional-dependencies"]["test"] + dev_tools)
+
+    assert {name: version(name) for name in pins} == pins

@@ -1,0 +1,91 @@
+"""Representative bakes pass their own checks and test suites on real PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import psycopg
+import pytest
+from dotenv import dotenv_values
+
+from tests.conftest import Bakery, run, unique_name
+from tests.variants import VARIANTS
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+SUITES = [
+    pytest.param(variant, service, id=f"{variant.id}-{service}")
+    for variant in VARIANTS
+    if variant.run_service_suites
+    for service in variant.services
+]
+
+
+def production_env(project: Path, service: str) -> dict[str, str]:
+    """What a production deployment gives a service: no debug, real hosts, its own secrets."""
+    env = {
+        "PYTHONPATH": str(project / "libs/chassis/src"),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+        "DATABASE_URL": f"{POSTGRES}/unused",
+    }
+    if service == "identity":
+        env.update(
+            {name: value for name, value in dotenv_values(project / ".env").items() if name.startswith("IDENTITY_")}
+        )
+    return env
+
+
+def django_env(project: Path, database: str) -> dict[str, str]:
+    """A service's environment: its own database on the local server, a throwaway key."""
+    return {
+        "PYTHONPATH": str(project / "libs/chassis/src"),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": database,
+    }
+
+
+def databases_named_like(name: str) -> list[str]:
+    with psycopg.connect(f"{POSTGRES}/postgres") as connection:
+        rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"%{name}%"])
+        return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize(("variant", "service"), SUITES)
+def test_service_checks_and_tests_pass(bakery: Bakery, variant, service):
+    project = bakery.project(variant)
+    database = unique_name()
+    env = django_env(project, database)
+    service_dir = project / "services" / service
+
+    run(["python", "manage.py", "check", "--fail-level", "WARNING"], cwd=service_dir, env=env)
+    run(
+        ["python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=service_dir,
+        env=production_env(project, service),
+    )
+    run(["python", "manage.py", "makemigrations", "--check", "--dry-run"], cwd=service_dir, env=env)
+    result = run(["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=service_dir, env=env)
+
+    assert " passed" in result.stdout
+    assert " skipped" not in result.stdout
+    assert databases_named_like(database) == [], "the test database was left behind"
+
+
+def test_chassis_tests_pass_on_postgres_and_rabbitmq(bakery: Bakery, rabbitmq_vhost: str):
+    project = bakery.project(VARIANTS[0])
+    database = unique_name()
+
+    result = run(
+        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project / "libs/chassis",
+        env={**django_env(project, database), "BROKER_URL": rabbitmq_vhost},
+    )
+
+    assert " passed" in result.stdout
+    assert " skipped" not in result.stdout
+    assert databases_named_like(database) == []

@@ -1,0 +1,1 @@
+"""HTTP in, command out: the catalog's REST API."""

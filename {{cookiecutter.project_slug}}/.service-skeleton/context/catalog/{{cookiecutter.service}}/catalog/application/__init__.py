@@ -1,0 +1,1 @@
+"""The catalog's use cases: one command (or query) and one handler each."""

@@ -1,0 +1,1 @@
+"""Where the catalog keeps its state: repositories behind Protocols, a cache for reads."""

@@ -1,0 +1,55 @@
+"""The catalog's unit of work: the repositories one business transaction uses."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from chassis.events.outbox import DomainEvent
+from chassis.persistence import DjangoUnitOfWork
+
+from catalog.infrastructure.cache import ListingCache
+from catalog.infrastructure.repositories import (
+    DjangoProductRepository,
+    DjangoReservationRepository,
+    DjangoStockRepository,
+    ProductRepository,
+    ReservationRepository,
+    StockRepository,
+)
+
+
+class CatalogUnitOfWork(Protocol):
+    products: ProductRepository
+    stock: StockRepository
+    reservations: ReservationRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def publish(self, event: DomainEvent) -> None: ...
+
+
+class DjangoCatalogUnitOfWork(DjangoUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.products = DjangoProductRepository()
+        self.stock = DjangoStockRepository()
+        self.reservations = DjangoReservationRepository()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            # Prices, names and stock all show in listings: any write makes them stale.
+            self.on_commit(ListingCache().invalidate)
+        super().__exit__(exc_type, exc, traceback)

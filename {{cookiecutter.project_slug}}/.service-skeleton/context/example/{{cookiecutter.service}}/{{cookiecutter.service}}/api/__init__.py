@@ -1,0 +1,1 @@
+"""HTTP in, command out: the {{ cookiecutter.service }} service's REST API."""

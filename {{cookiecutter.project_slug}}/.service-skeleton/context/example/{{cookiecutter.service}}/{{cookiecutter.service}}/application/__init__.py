@@ -1,0 +1,1 @@
+"""The use cases of the {{ cookiecutter.service }} service: one command and one handler each."""

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class {{ cookiecutter.service | capitalize }}Config(AppConfig):
+    name = "{{ cookiecutter.service }}"

@@ -1,0 +1,1 @@
+"""Where the {{ cookiecutter.service }} service keeps its state: repositories behind Protocols."""

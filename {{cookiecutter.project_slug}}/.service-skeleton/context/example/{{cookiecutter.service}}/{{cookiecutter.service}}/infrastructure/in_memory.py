@@ -1,0 +1,50 @@
+"""An item repository kept in a dict: the unit tests' stand-in for the database one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from chassis.persistence import InMemoryUnitOfWork
+
+from {{ cookiecutter.service }}.domain.items import Item
+from {{ cookiecutter.service }}.infrastructure.repositories import name_taken, no_such_item
+
+
+class InMemoryItemRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Item] = {}
+
+    def add(self, item: Item) -> None:
+        self._refuse_taken_name(item)
+        self.rows[item.id] = item
+
+    def get(self, item_id: UUID) -> Item:
+        try:
+            return self.rows[item_id]
+        except KeyError as error:
+            raise no_such_item(item_id) from error
+
+    def save(self, item: Item) -> None:
+        if item.id not in self.rows:
+            raise no_such_item(item.id)
+        self._refuse_taken_name(item)
+        self.rows[item.id] = item
+
+    def remove(self, item_id: UUID) -> None:
+        if self.rows.pop(item_id, None) is None:
+            raise no_such_item(item_id)
+
+    def find(self, *, search: str) -> Sequence[Item]:
+        matching = (item for item in self.rows.values() if search.lower() in item.name.lower())
+        return sorted(matching, key=lambda item: (item.name, str(item.id)))
+
+    def _refuse_taken_name(self, item: Item) -> None:
+        if any(other.name == item.name and other.id != item.id for other in self.rows.values()):
+            raise name_taken(item.name)
+
+
+class InMemoryItemsUnitOfWork(InMemoryUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.items = InMemoryItemRepository()

@@ -1,0 +1,1 @@
+"""HTTP in, command out: accounts, tokens, and the keys that check them."""

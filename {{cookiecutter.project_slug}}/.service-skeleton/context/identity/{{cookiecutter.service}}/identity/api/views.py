@@ -1,0 +1,148 @@
+"""Identity endpoints. Each view parses the request, runs one use case and renders its result.
+
+Registering, signing in, refreshing and the published keys need no token;
+/me needs one.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework import generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from chassis.openapi import problem_response
+
+from identity.api import serializers
+from identity.application import accounts, sessions
+from identity.infrastructure.passwords import DjangoPasswordPolicy
+from identity.infrastructure.repositories import DjangoUserRepository
+from identity.infrastructure.tokens import JWTAccessTokenIssuer, SigningKeys
+from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
+
+WRONG_CREDENTIALS = problem_response("The credentials are wrong, expired or revoked.")
+
+
+class RegisterView(generics.GenericAPIView):
+    serializer_class = serializers.UserSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    @swagger_auto_schema(
+        operation_summary="Create an account",
+        request_body=serializers.RegisterSerializer,
+        responses={
+            status.HTTP_201_CREATED: serializers.UserSerializer,
+            status.HTTP_409_CONFLICT: problem_response(
+                "An account with this e-mail address exists."
+            ),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(serializers.RegisterSerializer(data=request.data))
+        user = accounts.handle_register(
+            accounts.Register(**data), DjangoIdentityUnitOfWork(), DjangoPasswordPolicy()
+        )
+        return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class SignInView(generics.GenericAPIView):
+    serializer_class = serializers.TokenPairSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    @swagger_auto_schema(
+        operation_summary="Sign in: trade an e-mail address and password for tokens",
+        request_body=serializers.SignInSerializer,
+        responses={
+            status.HTTP_200_OK: serializers.TokenPairSerializer,
+            status.HTTP_401_UNAUTHORIZED: WRONG_CREDENTIALS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(serializers.SignInSerializer(data=request.data))
+        pair = sessions.handle_sign_in(
+            sessions.SignIn(**data),
+            DjangoIdentityUnitOfWork(),
+            DjangoPasswordPolicy(),
+            JWTAccessTokenIssuer(),
+        )
+        return Response(serializers.TokenPairSerializer(pair).data)
+
+
+class RefreshView(generics.GenericAPIView):
+    serializer_class = serializers.TokenPairSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    @swagger_auto_schema(
+        operation_summary="Trade a refresh token for new tokens",
+        request_body=serializers.RefreshTokenSerializer,
+        responses={
+            status.HTTP_200_OK: serializers.TokenPairSerializer,
+            status.HTTP_401_UNAUTHORIZED: WRONG_CREDENTIALS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(serializers.RefreshTokenSerializer(data=request.data))
+        pair = sessions.handle_refresh(
+            sessions.Refresh(**data), DjangoIdentityUnitOfWork(), JWTAccessTokenIssuer()
+        )
+        return Response(serializers.TokenPairSerializer(pair).data)
+
+
+class SignOutView(generics.GenericAPIView):
+    serializer_class = serializers.RefreshTokenSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    @swagger_auto_schema(
+        operation_summary="Sign out: revoke the refresh token and every one of its sign-in",
+        request_body=serializers.RefreshTokenSerializer,
+        responses={status.HTTP_204_NO_CONTENT: "Signed out."},
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(serializers.RefreshTokenSerializer(data=request.data))
+        sessions.handle_sign_out(sessions.SignOut(**data), DjangoIdentityUnitOfWork())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(generics.GenericAPIView):
+    serializer_class = serializers.UserSerializer
+
+    @swagger_auto_schema(operation_summary="The account the token belongs to")
+    def get(self, request: Request) -> Response:
+        user = accounts.handle_get_user(accounts.GetUser(request.user.id), DjangoUserRepository())
+        return Response(serializers.UserSerializer(user).data)
+
+
+class JWKSView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    swagger_schema = None
+
+    def get(self, request: Request) -> Response:
+        return Response(SigningKeys().jwks())
+
+
+class OpenIDConfigurationView(APIView):
+    permission_classes = (permissions.AllowAny,)
+    swagger_schema = None
+
+    def get(self, request: Request) -> Response:
+        issuer = settings.JWT_ISSUER
+        configuration: dict[str, Any] = {
+            "issuer": issuer,
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "token_endpoint": f"{issuer}/tokens/",
+            "userinfo_endpoint": f"{issuer}/me/",
+            "grant_types_supported": ["password", "refresh_token"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "subject_types_supported": ["public"],
+            "response_types_supported": ["token"],
+            "claims_supported": ["sub", "email", "name", "roles", "iss", "aud", "exp", "iat"],
+        }
+        return Response(configuration)
+
+
+def _valid(serializer: Serializer) -> dict:
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -1,0 +1,66 @@
+"""Use cases of accounts: register, look oneself up, make sure the staff account exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from identity.domain.users import User, normalized_email
+from identity.infrastructure.passwords import PasswordPolicy
+from identity.infrastructure.repositories import UserReader
+from identity.infrastructure.unit_of_work import IdentityUnitOfWork
+
+
+@dataclass(frozen=True)
+class Register:
+    email: str
+    password: str
+    full_name: str = ""
+
+
+def handle_register(command: Register, uow: IdentityUnitOfWork, passwords: PasswordPolicy) -> User:
+    email = normalized_email(command.email)
+    passwords.validate(command.password, email=email, full_name=command.full_name)
+    user = User.register(
+        email=email,
+        full_name=command.full_name,
+        password_hash=passwords.hash(command.password),
+        now=datetime.now(UTC),
+    )
+    with uow:
+        uow.users.add(user)
+    return user
+
+
+@dataclass(frozen=True)
+class GetUser:
+    user_id: UUID
+
+
+def handle_get_user(query: GetUser, users: UserReader) -> User:
+    return users.get(query.user_id)
+
+
+@dataclass(frozen=True)
+class EnsureStaffUser:
+    """The operators' account: created, or given this password, with the staff role."""
+
+    email: str
+    password: str
+
+
+def handle_ensure_staff_user(
+    command: EnsureStaffUser, uow: IdentityUnitOfWork, passwords: PasswordPolicy
+) -> User:
+    email = normalized_email(command.email)
+    with uow:
+        user = uow.users.find_by_email(email)
+        if user is None:
+            user = User.register(
+                email=email, full_name="Staff", password_hash="", now=datetime.now(UTC)
+            )
+            uow.users.add(user)
+        user = user.with_password(passwords.hash(command.password)).made_staff()
+        uow.users.save(user)
+    return user

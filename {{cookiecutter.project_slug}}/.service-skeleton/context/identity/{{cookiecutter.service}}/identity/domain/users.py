@@ -1,0 +1,57 @@
+"""A user: someone who signs in with an e-mail address and a password."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from chassis.domain import RuleViolation
+
+STAFF_ROLE = "staff"
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL_MAX_LENGTH = 254
+NAME_MAX_LENGTH = 150
+
+
+def normalized_email(email: str) -> str:
+    """The address as stored and compared: trimmed, in lower case."""
+    email = email.strip().lower()
+    if not EMAIL.fullmatch(email) or len(email) > EMAIL_MAX_LENGTH:
+        raise RuleViolation(
+            "Enter an e-mail address such as ada@example.com.", field="email", code="invalid"
+        )
+    return email
+
+
+@dataclass(frozen=True)
+class User:
+    id: UUID
+    email: str
+    full_name: str
+    password_hash: str
+    staff: bool
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def register(cls, *, email: str, full_name: str, password_hash: str, now: datetime) -> User:
+        full_name = full_name.strip()
+        if len(full_name) > NAME_MAX_LENGTH:
+            raise RuleViolation(
+                f"A name has at most {NAME_MAX_LENGTH} characters.",
+                field="full_name",
+                code="max_length",
+            )
+        return cls(uuid4(), normalized_email(email), full_name, password_hash, False, True, now)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset({STAFF_ROLE}) if self.staff else frozenset()
+
+    def with_password(self, password_hash: str) -> User:
+        return replace(self, password_hash=password_hash)
+
+    def made_staff(self) -> User:
+        return replace(self, staff=True)

@@ -1,0 +1,1 @@
+"""Where identity keeps its users and sessions, hashes passwords and signs tokens."""

@@ -1,0 +1,80 @@
+"""Identity kept in dicts, with a quick password hash: the unit tests' stand-ins."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+from uuid import UUID
+
+from chassis.domain import RuleViolation
+from chassis.persistence import InMemoryUnitOfWork
+
+from identity.domain.sessions import RefreshSession
+from identity.domain.users import User
+from identity.infrastructure.repositories import email_taken, no_such_user
+
+
+class InMemoryUserRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, User] = {}
+
+    def add(self, user: User) -> None:
+        if self.find_by_email(user.email) is not None:
+            raise email_taken(user.email)
+        self.rows[user.id] = user
+
+    def get(self, user_id: UUID) -> User:
+        if user_id not in self.rows:
+            raise no_such_user(user_id)
+        return self.rows[user_id]
+
+    def find_by_email(self, email: str) -> User | None:
+        return next((user for user in self.rows.values() if user.email == email), None)
+
+    def save(self, user: User) -> None:
+        self.rows[user.id] = user
+
+
+class InMemorySessionRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, RefreshSession] = {}
+
+    def add(self, session: RefreshSession) -> None:
+        self.rows[session.id] = session
+
+    def lock_by_hash(self, token_hash: str) -> RefreshSession | None:
+        return next(
+            (session for session in self.rows.values() if session.token_hash == token_hash), None
+        )
+
+    def save(self, session: RefreshSession) -> None:
+        self.rows[session.id] = session
+
+    def revoke_family(self, family_id: UUID, now: datetime) -> None:
+        for session in list(self.rows.values()):
+            if session.family_id == family_id and session.revoked_at is None:
+                self.rows[session.id] = replace(session, revoked_at=now)
+
+
+class InMemoryIdentityUnitOfWork(InMemoryUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.users = InMemoryUserRepository()
+        self.sessions = InMemorySessionRepository()
+
+
+class QuickPasswords:
+    """A password policy for unit tests: at least 8 characters, an unsalted digest."""
+
+    def validate(self, password: str, *, email: str, full_name: str) -> None:
+        if len(password) < 8:
+            raise RuleViolation(
+                "A password has at least 8 characters.", field="password", code="weak_password"
+            )
+
+    def hash(self, password: str) -> str:
+        return hashlib.sha256(password.encode()).hexdigest()
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        return password_hash == self.hash(password)

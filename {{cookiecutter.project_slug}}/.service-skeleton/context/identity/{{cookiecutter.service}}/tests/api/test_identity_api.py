@@ -1,0 +1,169 @@
+"""Identity through DRF, on the real database, with Django's password validation."""
+
+import json
+
+import jwt
+import pytest
+
+from chassis.auth import TokenVerifier
+from chassis.models import OutboxMessage
+
+from identity.application.accounts import Register, handle_register
+from identity.infrastructure.passwords import DjangoPasswordPolicy
+from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
+
+pytestmark = pytest.mark.django_db
+
+IDENTITY = "/api/identity"
+PASSWORD = "correct horse battery staple"
+
+
+def register(api, email="ada@example.com", password=PASSWORD):
+    return api.post(
+        f"{IDENTITY}/accounts/", {"email": email, "password": password, "full_name": "Ada Lovelace"}
+    )
+
+
+def sign_in(api, email="ada@example.com", password=PASSWORD):
+    return api.post(f"{IDENTITY}/tokens/", {"email": email, "password": password})
+
+
+def test_register_sign_in_and_ask_who_i_am(api):
+    created = register(api)
+    pair = sign_in(api).json()
+
+    me = api.get(f"{IDENTITY}/me/", HTTP_AUTHORIZATION=f"Bearer {pair['access_token']}")
+
+    assert created.status_code == 201
+    assert me.status_code == 200
+    assert me.json() == {
+        "id": created.json()["id"],
+        "email": "ada@example.com",
+        "full_name": "Ada Lovelace",
+        "roles": [],
+    }
+    assert pair["token_type"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password", "too common"),
+        ("12345678901", "entirely numeric"),
+        ("ada@example.com", "too similar"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(api, password, message):
+    response = register(api, password=password)
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "password"
+    assert message in response.json()["errors"][0]["message"]
+
+
+def test_an_address_registers_once(api):
+    register(api)
+
+    response = register(api, email="ADA@example.com")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "email_taken"
+
+
+def test_wrong_password_is_a_401_problem_saying_how_to_authenticate(api):
+    register(api)
+
+    response = sign_in(api, password="wrong password")
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response.json()["code"] == "invalid_credentials"
+
+
+def test_refresh_rotates_and_a_replayed_token_revokes_the_sign_in(api):
+    register(api)
+    first = sign_in(api).json()
+
+    second = api.post(f"{IDENTITY}/tokens/refresh/", {"refresh_token": first["refresh_token"]})
+    replay = api.post(f"{IDENTITY}/tokens/refresh/", {"refresh_token": first["refresh_token"]})
+    after = api.post(
+        f"{IDENTITY}/tokens/refresh/", {"refresh_token": second.json()["refresh_token"]}
+    )
+
+    assert second.status_code == 200
+    assert (replay.status_code, after.status_code) == (401, 401)
+
+
+def test_sign_out_revokes_the_refresh_token(api):
+    register(api)
+    pair = sign_in(api).json()
+
+    assert (
+        api.post(f"{IDENTITY}/tokens/revoke/", {"refresh_token": pair["refresh_token"]}).status_code
+        == 204
+    )
+    assert (
+        api.post(
+            f"{IDENTITY}/tokens/refresh/", {"refresh_token": pair["refresh_token"]}
+        ).status_code
+        == 401
+    )
+
+
+def test_me_needs_a_token(api):
+    assert api.get(f"{IDENTITY}/me/").status_code == 401
+
+
+def test_discovery_names_the_issuer_and_its_keys(api, settings):
+    configuration = api.get(f"{IDENTITY}/.well-known/openid-configuration").json()
+
+    assert configuration["issuer"] == settings.JWT_ISSUER
+    assert configuration["jwks_uri"] == f"{settings.JWT_ISSUER}/.well-known/jwks.json"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_verify_against_the_published_keys_over_http(api, live_server, settings):
+    register(api)
+    token = sign_in(api).json()["access_token"]
+    verifier = TokenVerifier(
+        jwks_url=f"{live_server.url}{IDENTITY}/.well-known/jwks.json",
+        issuer=settings.JWT_ISSUER,
+        audience=settings.JWT_AUDIENCE,
+    )
+
+    claims = verifier.verify(token)
+
+    assert claims["email"] == "ada@example.com"
+    assert jwt.get_unverified_header(token)["kid"] == settings.IDENTITY_SIGNING_KEY_ID
+
+
+def test_retired_keys_stay_published(api, settings):
+    retired = {
+        "kty": "RSA",
+        "kid": "retired-1",
+        "n": "AQAB",
+        "e": "AQAB",
+        "use": "sig",
+        "alg": "RS256",
+    }
+    settings.IDENTITY_RETIRED_PUBLIC_KEYS = [retired]
+
+    kids = [key["kid"] for key in api.get(f"{IDENTITY}/.well-known/jwks.json").json()["keys"]]
+
+    assert kids == [settings.IDENTITY_SIGNING_KEY_ID, "retired-1"]
+
+
+def test_a_new_user_is_announced_with_the_account():
+    user = handle_register(
+        Register("ada@example.com", PASSWORD, "Ada"),
+        DjangoIdentityUnitOfWork(),
+        DjangoPasswordPolicy(),
+    )
+
+    (row,) = OutboxMessage.objects.filter(event_type="identity.user.registered.v1")
+    assert json.loads(bytes(row.body))["data"] == {
+        "user_id": str(user.id),
+        "email": "ada@example.com",
+        "full_name": "Ada",
+    }

@@ -1,0 +1,137 @@
+"""Accounts and sessions on in-memory repositories: no database."""
+
+import jwt
+import pytest
+
+from chassis.domain import Conflict, RuleViolation, Unauthorized
+
+from identity.application import accounts, sessions
+from identity.infrastructure.in_memory import InMemoryIdentityUnitOfWork, QuickPasswords
+from identity.infrastructure.tokens import JWTAccessTokenIssuer
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def uow() -> InMemoryIdentityUnitOfWork:
+    return InMemoryIdentityUnitOfWork()
+
+
+def register(uow, email="Ada@Example.com", password=PASSWORD):
+    return accounts.handle_register(
+        accounts.Register(email, password, "Ada Lovelace"), uow, QuickPasswords()
+    )
+
+
+def sign_in(uow, email="ada@example.com", password=PASSWORD):
+    return sessions.handle_sign_in(
+        sessions.SignIn(email, password), uow, QuickPasswords(), JWTAccessTokenIssuer()
+    )
+
+
+def refresh(uow, token):
+    return sessions.handle_refresh(sessions.Refresh(token), uow, JWTAccessTokenIssuer())
+
+
+def test_registration_stores_the_address_in_lower_case(uow):
+    user = register(uow)
+
+    assert user.email == "ada@example.com"
+    assert user.roles == frozenset()
+    assert user.password_hash != PASSWORD
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "field"),
+    [("ada", PASSWORD, "email"), ("ada@example.com", "short", "password")],
+)
+def test_registration_refuses_bad_input_naming_the_field(uow, email, password, field):
+    with pytest.raises(RuleViolation) as error:
+        register(uow, email, password)
+
+    assert error.value.field == field
+    assert uow.users.rows == {}
+
+
+def test_an_address_registers_once_in_any_case(uow):
+    register(uow)
+
+    with pytest.raises(Conflict):
+        register(uow, "ADA@example.com")
+
+
+def test_signing_in_returns_a_signed_access_token_and_a_refresh_token(uow, settings):
+    user = register(uow)
+
+    pair = sign_in(uow)
+
+    claims = jwt.decode(pair.access_token, options={"verify_signature": False})
+    assert (claims["sub"], claims["email"], claims["roles"]) == (
+        str(user.id),
+        "ada@example.com",
+        [],
+    )
+    assert (claims["iss"], claims["aud"]) == (settings.JWT_ISSUER, settings.JWT_AUDIENCE)
+    assert jwt.get_unverified_header(pair.access_token)["kid"] == settings.IDENTITY_SIGNING_KEY_ID
+    assert pair.expires_in == settings.IDENTITY_ACCESS_TOKEN_SECONDS
+    assert len(pair.refresh_token) > 40
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("ada@example.com", "wrong password"),
+        ("bob@example.com", PASSWORD),
+        ("not an address", PASSWORD),
+    ],
+)
+def test_wrong_credentials_are_refused_alike(uow, email, password):
+    register(uow)
+
+    with pytest.raises(Unauthorized, match="e-mail address or the password is wrong"):
+        sign_in(uow, email, password)
+
+
+def test_a_refresh_token_is_used_once_and_gives_the_next(uow):
+    register(uow)
+    first = sign_in(uow)
+
+    second = refresh(uow, first.refresh_token)
+
+    assert second.refresh_token != first.refresh_token
+    assert refresh(uow, second.refresh_token).access_token
+
+
+def test_reusing_a_spent_refresh_token_revokes_the_whole_sign_in(uow):
+    register(uow)
+    first = sign_in(uow)
+    second = refresh(uow, first.refresh_token)
+
+    with pytest.raises(Unauthorized, match="used already"):
+        refresh(uow, first.refresh_token)
+    with pytest.raises(Unauthorized):
+        refresh(uow, second.refresh_token)
+
+
+def test_signing_out_ends_the_sign_in_and_is_idempotent(uow):
+    register(uow)
+    pair = sign_in(uow)
+
+    sessions.handle_sign_out(sessions.SignOut(pair.refresh_token), uow)
+    sessions.handle_sign_out(sessions.SignOut(pair.refresh_token), uow)
+
+    with pytest.raises(Unauthorized):
+        refresh(uow, pair.refresh_token)
+
+
+def test_the_staff_account_is_created_then_kept_up_to_date(uow):
+    first = accounts.handle_ensure_staff_user(
+        accounts.EnsureStaffUser("ops@example.com", "first password"), uow, QuickPasswords()
+    )
+    again = accounts.handle_ensure_staff_user(
+        accounts.EnsureStaffUser("OPS@example.com", "second password"), uow, QuickPasswords()
+    )
+
+    assert first.id == again.id
+    assert again.roles == frozenset({"staff"})
+    assert sign_in(uow, "ops@example.com", "second password").access_token

@@ -1,0 +1,1 @@
+"""HTTP in, query out: a recipient's own notifications."""

@@ -1,0 +1,1 @@
+"""The rules of notifying people, in plain Python: no Django here."""

@@ -1,0 +1,1 @@
+"""Where notifications are kept, and how they reach people."""

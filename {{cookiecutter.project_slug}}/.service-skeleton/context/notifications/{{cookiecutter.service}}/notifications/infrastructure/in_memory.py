@@ -1,0 +1,71 @@
+"""Notifications kept in a dict and mail kept in a list: the unit tests' stand-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from chassis.persistence import InMemoryUnitOfWork
+
+from notifications.domain.notifications import Notification
+from notifications.infrastructure.mail import DeliveryError
+from notifications.infrastructure.repositories import no_such_notification
+
+
+class InMemoryNotificationRepository:
+    def __init__(self) -> None:
+        self.rows: dict[UUID, Notification] = {}
+
+    def add(self, notification: Notification) -> None:
+        self.rows[notification.id] = notification
+
+    def lock(self, notification_id: UUID) -> Notification:
+        if notification_id not in self.rows:
+            raise no_such_notification(notification_id)
+        return self.rows[notification_id]
+
+    def save(self, notification: Notification) -> None:
+        self.rows[notification.id] = notification
+
+
+class InMemoryNotificationsUnitOfWork(InMemoryUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.notifications = InMemoryNotificationRepository()
+
+
+class InMemoryNotificationReader:
+    def __init__(self, uow: InMemoryNotificationsUnitOfWork) -> None:
+        self._uow = uow
+
+    def find(self, *, recipient_id: UUID) -> Sequence[Notification]:
+        mine = [n for n in self._uow.notifications.rows.values() if n.recipient_id == recipient_id]
+        return sorted(mine, key=lambda notification: notification.created_at, reverse=True)
+
+    def get(self, notification_id: UUID, *, recipient_id: UUID) -> Notification:
+        notification = self._uow.notifications.rows.get(notification_id)
+        if notification is None or notification.recipient_id != recipient_id:
+            raise no_such_notification(notification_id)
+        return notification
+
+
+@dataclass(frozen=True)
+class SentMail:
+    to: str
+    subject: str
+    body: str
+
+
+class OutboxMailer:
+    """Keeps what it is asked to send; fails the first `failures` times, as a mail server may."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.sent: list[SentMail] = []
+        self._failures = failures
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        if self._failures:
+            self._failures -= 1
+            raise DeliveryError("421 Service not available")
+        self.sent.append(SentMail(to, subject, body))

@@ -1,0 +1,1 @@
+"""The rules of ordering, in plain Python: no Django here."""

@@ -1,0 +1,1 @@
+"""Where orders keeps its state: repositories behind Protocols."""

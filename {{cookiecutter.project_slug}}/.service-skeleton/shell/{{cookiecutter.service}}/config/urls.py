@@ -1,0 +1,10 @@
+"""URLs of the {{ cookiecutter.service }} service: its API under /api/{{ cookiecutter.service }}/ (see ``chassis.urls``)."""
+
+from chassis.urls import service_urlpatterns
+
+urlpatterns = service_urlpatterns(api="{{ cookiecutter.service }}.api.urls")
+
+handler400 = "chassis.problems.bad_request"
+handler403 = "chassis.problems.permission_denied"
+handler404 = "chassis.problems.page_not_found"
+handler500 = "chassis.problems.server_error"

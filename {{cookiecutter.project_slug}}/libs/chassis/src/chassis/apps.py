@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChassisConfig(AppConfig):
+    name = "chassis"
+    verbose_name = "Chassis"

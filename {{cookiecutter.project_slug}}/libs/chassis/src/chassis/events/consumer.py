@@ -1,0 +1,250 @@
+"""The consumer: handles this service's events exactly once in effect, and never loses one.
+
+Each event is handled inside a transaction that also records it in the inbox;
+the message is acknowledged only after that transaction commits. A redelivered
+event finds itself in the inbox and is acknowledged without running again.
+
+The messages already delivered when the consumer turns to them are handled in
+one transaction: its commit (a disk flush) is what bounds a consumer, and
+sharing it is what lets one keep up with thousands of events a second. If a
+handler fails, that transaction is rolled back and its events are handled
+again one transaction each, so that one bad event holds back no other. This is
+why handlers change nothing but the database; anything else they cause (an
+e-mail, a call) goes through ``transaction.on_commit``.
+
+A handler that fails sends the event to a retry queue, which hands it back
+after its delay (each retry waits longer); after the last retry the event is
+parked in the service's dead-letter queue with the error, for a person to look
+at. A database outage is not the event's fault: the message goes back to the
+queue, and the consumer pauses.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from uuid import UUID
+
+import pika
+from django.conf import settings
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
+from django.utils import timezone
+from django_guid import clear_guid, set_guid
+from pika.adapters.blocking_connection import BlockingChannel
+
+from chassis.events import broker
+from chassis.events.envelope import Event, InvalidEvent
+from chassis.events.relay import Backoff
+from chassis.events.subscribers import handlers
+from chassis.heartbeat import beat
+from chassis.models import InboxMessage
+
+logger = logging.getLogger(__name__)
+
+ATTEMPT_HEADER = "x-attempt"
+
+# The database went away: not the events' fault, so they go back to the queue.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+
+Delivery = tuple[pika.spec.Basic.Deliver, pika.BasicProperties, bytes]
+
+
+class Consumer:
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.topology = broker.Topology.from_settings()
+        self.handlers = handlers()
+        self.prefetch = settings.EVENTS["PREFETCH"]
+        self.backoff = Backoff()
+
+    def run(self) -> None:
+        """Consume until stopped, surviving broker and database outages."""
+        logger.info("Consuming %s", ", ".join(sorted(self.handlers)) or "nothing yet")
+        while not self.stop.is_set():
+            try:
+                self._consume()
+            except (pika.exceptions.AMQPError, OSError) as error:
+                logger.warning("Consumer lost the broker, reconnecting: %s", error)
+            finally:
+                broker.close()
+                close_old_connections()
+            self.stop.wait(self.backoff.pause())
+
+    def _consume(self) -> None:
+        channel = broker.connection().channel()
+        # Retries and dead letters are published with confirms before the original is acknowledged.
+        channel.confirm_delivery()
+        self.topology.declare_queues(channel, sorted(self.handlers))
+        channel.basic_qos(prefetch_count=self.prefetch)
+        self.backoff.reset()
+        deliveries = channel.consume(self.topology.queue, inactivity_timeout=0.5)
+        for method, properties, body in deliveries:
+            beat("consumer")
+            if self.stop.is_set():
+                break
+            if method is None:
+                continue
+            batch: list[Delivery] = [(method, properties, body)]
+            channel.connection.process_data_events(time_limit=0)
+            while channel.get_waiting_message_count():
+                batch.append(next(deliveries))
+            self._handle(channel, batch)
+        channel.cancel()
+
+    def _handle(self, channel: BlockingChannel, batch: list[Delivery]) -> None:
+        """Handle a batch of deliveries, then acknowledge all of them at once."""
+        received: list[tuple[Event, pika.BasicProperties, bytes]] = []
+        for _method, properties, body in batch:
+            try:
+                received.append((Event.from_json(body), properties, body))
+            except InvalidEvent as error:
+                self._park(channel, body, properties, attempts=1, error=str(error))
+        last_tag = batch[-1][0].delivery_tag
+        try:
+            try:
+                self._apply([event for event, _, _ in received])
+            except DATABASE_OUTAGE:
+                raise
+            except Exception as error:
+                if len(received) == 1:
+                    self._retry_or_park(channel, *received[0], error)
+                else:
+                    self._apply_one_by_one(channel, received)
+        except DATABASE_OUTAGE as error:
+            logger.warning(
+                "Database unavailable, returning %d events to the queue: %s", len(batch), error
+            )
+            close_old_connections()
+            channel.basic_nack(last_tag, multiple=True, requeue=True)
+            self.stop.wait(self.backoff.pause())
+            return
+        channel.basic_ack(last_tag, multiple=True)
+
+    def _apply_one_by_one(
+        self, channel: BlockingChannel, received: list[tuple[Event, pika.BasicProperties, bytes]]
+    ) -> None:
+        for event, properties, body in received:
+            try:
+                self._apply([event])
+            except DATABASE_OUTAGE:
+                raise
+            except Exception as error:
+                self._retry_or_park(channel, event, properties, body, error)
+
+    def _apply(self, events: list[Event]) -> None:
+        """Run the handlers of `events` that are not in the inbox yet, in one transaction."""
+        with transaction.atomic():
+            first_time = _record_in_inbox(events)
+            for event in events:
+                if event.id not in first_time:
+                    logger.info("Skipping %s %s: handled already", event.type, event.id)
+                    continue
+                first_time.discard(event.id)  # the same event twice in one batch
+                set_guid(event.correlationid or event.id)
+                try:
+                    for handler in self.handlers.get(event.type, []):
+                        handler(event)
+                finally:
+                    clear_guid()
+
+    def _retry_or_park(
+        self,
+        channel: BlockingChannel,
+        event: Event,
+        properties: pika.BasicProperties,
+        body: bytes,
+        error: Exception,
+    ) -> None:
+        attempt = int((properties.headers or {}).get(ATTEMPT_HEADER, 1))
+        logger.warning(
+            "Handling %s %s failed (attempt %d): %s", event.type, event.id, attempt, error
+        )
+        if attempt > len(self.topology.retry_delays):
+            self._park(channel, body, properties, attempts=attempt, error=_describe(error))
+            return
+        headers = {
+            **(properties.headers or {}),
+            ATTEMPT_HEADER: attempt + 1,
+            "x-last-error": str(error)[:500],
+        }
+        channel.basic_publish(
+            "",
+            self.topology.retry_queue(attempt),
+            body,
+            _persistent(properties, headers),
+            mandatory=True,
+        )
+
+    def _park(
+        self,
+        channel: BlockingChannel,
+        body: bytes,
+        properties: pika.BasicProperties,
+        attempts: int,
+        error: str,
+    ) -> None:
+        logger.error(
+            "Parking a message in %s after %d attempts: %s",
+            self.topology.dead_letter_queue,
+            attempts,
+            error,
+        )
+        headers = {**(properties.headers or {}), "x-attempts": attempts, "x-error": error[-2000:]}
+        channel.basic_publish(
+            "",
+            self.topology.dead_letter_queue,
+            body,
+            _persistent(properties, headers),
+            mandatory=True,
+        )
+
+
+def _record_in_inbox(events: list[Event]) -> set[str]:
+    """Record `events` in the inbox; the ids of those that were not there yet.
+
+    One statement for the whole batch, and safe against another consumer
+    recording the same event at the same moment (the later one waits for the
+    earlier one's commit, then finds the event there).
+    """
+    if not events:
+        return set()
+    inbox = InboxMessage._meta
+    columns = [inbox.get_field(name) for name in ("event_id", "event_type", "handled_at")]
+    now = timezone.now()
+    values = [
+        column.get_db_prep_value(value, connection)
+        for event in events
+        for column, value in zip(columns, (UUID(event.id), event.type, now), strict=True)
+    ]
+    rows = ", ".join(["(%s, %s, %s)"] * len(events))
+    table = connection.ops.quote_name(inbox.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, event_type, handled_at) VALUES {rows}"  # noqa: S608 - our own table and placeholders
+            " ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+            values,
+        )
+        return {str(columns[0].to_python(event_id)) for (event_id,) in cursor.fetchall()}
+
+
+def _persistent(
+    properties: pika.BasicProperties, headers: dict[str, object]
+) -> pika.BasicProperties:
+    return pika.BasicProperties(
+        content_type=properties.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        message_id=properties.message_id,
+        type=properties.type,
+        headers=headers,
+    )
+
+
+def _describe(error: Exception) -> str:
+    return "".join(traceback.format_exception_only(type(error), error)).strip()

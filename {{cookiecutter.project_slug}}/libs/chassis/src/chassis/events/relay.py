@@ -1,0 +1,264 @@
+"""The relay: publishes committed outbox rows in order, and marks each sent once the broker confirms it.
+
+Publisher confirms are what make "sent" true: a row is marked only when the
+broker has taken responsibility for its message. Waiting for each confirm in
+turn caps a publisher near a thousand messages a second, so the relay keeps a
+window of messages in flight on pika's asynchronous connection and settles
+them as confirms arrive (the broker confirms many at once).
+
+A commit wakes the relay at once through PostgreSQL's LISTEN/NOTIFY; it also
+polls, in case a notification is missed. One relay per service publishes at a
+time (an advisory lock makes a second one wait), so rows leave in the order
+they were written. If the broker or the database goes away, the relay
+reconnects with growing pauses; unconfirmed rows are simply published again,
+which consumers take in their stride (their inbox skips what they have seen).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+
+import pika
+import psycopg
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
+from pika.adapters.select_connection import SelectConnection
+from pika.channel import Channel
+from pika.frame import Method
+
+from chassis.events import broker
+from chassis.events.envelope import CONTENT_TYPE
+from chassis.events.outbox import NOTIFY_CHANNEL
+from chassis.heartbeat import beat
+from chassis.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# Any number will do as long as every relay of this database uses the same one.
+ADVISORY_LOCK = 7_071_905
+
+
+class Backoff:
+    """Pauses that double from `first` up to `longest` seconds, until a success resets them."""
+
+    def __init__(self, first: float = 1, longest: float = 30) -> None:
+        self.first, self.longest, self.next = first, longest, first
+
+    def pause(self) -> float:
+        pause, self.next = self.next, min(self.next * 2, self.longest)
+        return pause
+
+    def reset(self) -> None:
+        self.next = self.first
+
+
+class Relay:
+    def __init__(self, stop: threading.Event) -> None:
+        events = settings.EVENTS
+        self.stop = stop
+        self.topology = broker.Topology.from_settings()
+        self.window = events["RELAY_WINDOW"]
+        self.poll_seconds = events["RELAY_POLL_SECONDS"]
+        self.retention = timedelta(days=events["OUTBOX_RETENTION_DAYS"])
+        self.backoff = Backoff()
+
+    def run(self) -> None:
+        """Relay until stopped, surviving broker and database outages."""
+        while not self.stop.is_set():
+            try:
+                with self._listener() as listener:
+                    if self._wait_for_the_lock(listener):
+                        self._relay(listener)
+            except (pika.exceptions.AMQPError, psycopg.Error, DatabaseError, OSError) as error:
+                logger.warning("Relay interrupted, reconnecting: %s", error)
+            except Exception:
+                logger.exception("Relay failed, restarting")
+            finally:
+                close_old_connections()
+            self.stop.wait(self.backoff.pause())
+
+    def _listener(self) -> psycopg.Connection:
+        """A connection of its own, to hold the lock and hear commits."""
+        database = connection.settings_dict
+        return psycopg.connect(
+            dbname=database["NAME"],
+            user=database["USER"],
+            password=database["PASSWORD"],
+            host=database["HOST"],
+            port=database["PORT"] or None,
+            autocommit=True,
+        )
+
+    def _wait_for_the_lock(self, listener: psycopg.Connection) -> bool:
+        while not self.stop.is_set():
+            beat("relay")  # a relay waiting for its turn is alive too
+            if listener.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK]).fetchone()[0]:
+                listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                return True
+            self.stop.wait(self.poll_seconds)
+        return False
+
+    def _relay(self, listener: psycopg.Connection) -> None:
+        publisher = _Publisher(self, listener)
+        amqp = SelectConnection(
+            broker.parameters(),
+            on_open_callback=publisher.on_connection_open,
+            on_open_error_callback=publisher.on_connection_failed,
+            on_close_callback=publisher.on_connection_closed,
+        )
+        publisher.amqp = amqp
+        amqp.ioloop.start()
+        if publisher.error is not None:
+            raise publisher.error
+
+    def prune(self) -> None:
+        """Forget rows sent long enough ago that nobody will ask about them."""
+        OutboxMessage.objects.filter(sent_at__lt=timezone.now() - self.retention).delete()
+
+
+class _Publisher:
+    """One connection's worth of relaying, driven by pika's I/O loop."""
+
+    def __init__(self, relay: Relay, listener: psycopg.Connection) -> None:
+        self.relay = relay
+        self.listener = listener
+        self.amqp: SelectConnection | None = None
+        self.channel: Channel | None = None
+        self.error: BaseException | None = None
+        self.unconfirmed: dict[int, int] = {}  # delivery tag -> outbox sequence
+        self.confirmed: list[int] = []  # sequences not marked sent yet
+        self.next_tag = 0
+        self.watermark = 0  # the last sequence published on this connection
+        self.listening = False
+
+    # Connection and channel
+
+    def on_connection_open(self, amqp: SelectConnection) -> None:
+        amqp.channel(on_open_callback=self.on_channel_open)
+
+    def on_connection_failed(self, amqp: SelectConnection, error: BaseException) -> None:
+        self.error = error
+        amqp.ioloop.stop()
+
+    def on_connection_closed(self, amqp: SelectConnection, reason: BaseException) -> None:
+        self._fail(reason)
+        if self.listening:
+            amqp.ioloop.remove_handler(self.listener.fileno())
+        amqp.ioloop.stop()
+
+    def on_channel_open(self, channel: Channel) -> None:
+        self.channel = channel
+        channel.add_on_close_callback(lambda _channel, reason: self._fail(reason))
+        channel.confirm_delivery(ack_nack_callback=self.on_confirm, callback=self.on_confirming)
+
+    def on_confirming(self, _frame: Method) -> None:
+        self.channel.exchange_declare(
+            self.relay.topology.exchange,
+            exchange_type="topic",
+            durable=True,
+            callback=self.on_ready,
+        )
+
+    def on_ready(self, _frame: Method) -> None:
+        logger.info("Relay publishing to %s", self.relay.topology.exchange)
+        self.relay.backoff.reset()
+        ioloop = self.amqp.ioloop
+        ioloop.add_handler(self.listener.fileno(), self.on_commit_notified, ioloop.READ)
+        self.listening = True
+        self._every(self.relay.poll_seconds, self.publish_pending)
+        self._every(5, self._upkeep)
+        self._every(0.2, self._stop_when_asked)
+        self._every(60, self.relay.prune)
+        self.publish_pending()
+
+    # Publishing
+
+    def on_commit_notified(self, _fd: int, _events: int) -> None:
+        for _ in self.listener.notifies(timeout=0):
+            pass
+        self._guarded(self.publish_pending)
+
+    def publish_pending(self) -> None:
+        room = self.relay.window - len(self.unconfirmed)
+        if room <= 0 or self.channel is None or not self.channel.is_open:
+            return
+        rows = list(
+            OutboxMessage.objects.filter(sent_at=None, sequence__gt=self.watermark)
+            .order_by("sequence")
+            .values_list("sequence", "event_id", "event_type", "body")[:room]
+        )
+        for sequence, event_id, event_type, body in rows:
+            properties = pika.BasicProperties(
+                content_type=CONTENT_TYPE,
+                delivery_mode=pika.DeliveryMode.Persistent,
+                message_id=str(event_id),
+                type=event_type,
+            )
+            self.channel.basic_publish(
+                self.relay.topology.exchange, event_type, bytes(body), properties
+            )
+            self.next_tag += 1
+            self.unconfirmed[self.next_tag] = sequence
+            self.watermark = sequence
+
+    def on_confirm(self, frame: Method) -> None:
+        method = frame.method
+        tags = (
+            [t for t in self.unconfirmed if t <= method.delivery_tag]
+            if method.multiple
+            else [method.delivery_tag]
+        )
+        sequences = [self.unconfirmed.pop(tag) for tag in tags if tag in self.unconfirmed]
+        if isinstance(method, pika.spec.Basic.Ack):
+            # Confirms come in bursts: one update marks every row the burst confirmed.
+            if not self.confirmed:
+                self.amqp.ioloop.call_later(0, lambda: self._guarded(self._mark_sent))
+            self.confirmed += sequences
+        elif sequences:
+            logger.warning(
+                "The broker refused %d messages; they will be published again", len(sequences)
+            )
+            self.watermark = min(self.watermark, min(sequences) - 1)
+            self._guarded(self.publish_pending)
+
+    def _mark_sent(self) -> None:
+        sequences, self.confirmed = self.confirmed, []
+        OutboxMessage.objects.filter(sequence__in=sequences).update(sent_at=timezone.now())
+        self.publish_pending()
+
+    # Upkeep
+
+    def _every(self, seconds: float, action: Callable[[], None]) -> None:
+        def tick() -> None:
+            self._guarded(action)
+            if self.amqp.is_open:
+                self.amqp.ioloop.call_later(seconds, tick)
+
+        self.amqp.ioloop.call_later(seconds, tick)
+
+    def _upkeep(self) -> None:
+        beat("relay")
+        # Between requests, as Django does for web processes: honour CONN_MAX_AGE, drop a broken connection.
+        close_old_connections()
+
+    def _stop_when_asked(self) -> None:
+        if self.relay.stop.is_set() and self.amqp.is_open:
+            self.amqp.close()
+
+    def _guarded(self, action: Callable[[], None]) -> None:
+        """Run a callback; a failure (the database went away) ends this connection, and run() starts over."""
+        try:
+            action()
+        except Exception as error:
+            self._fail(error)
+
+    def _fail(self, error: BaseException) -> None:
+        """End this connection; unless the relay is stopping, run() reconnects after a pause."""
+        if self.error is None and not self.relay.stop.is_set():
+            self.error = error
+        if self.amqp.is_open:
+            self.amqp.close()

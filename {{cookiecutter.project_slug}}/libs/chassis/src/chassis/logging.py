@@ -1,0 +1,46 @@
+"""JSON log lines, each carrying the service name and the request's correlation id.
+
+The correlation id is the request's ``X-Request-ID`` (the gateway sets one when
+the client did not), so one id follows a request through the gateway and every
+service it touches.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def logging_config(*, service: str, level: str) -> dict[str, Any]:
+    """Return a ``LOGGING`` dict writing one JSON object per line to stderr."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "correlation_id": {"()": "django_guid.log_filters.CorrelationId"},
+        },
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": ["levelname", "name", "message", "correlation_id"],
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "static_fields": {"service": service},
+                "timestamp": "time",
+            },
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["correlation_id"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            # django-guid logs every header it reads, pika every connection step, at INFO: noise, not news.
+            "django_guid": {"level": "WARNING"},
+            "pika": {"level": "WARNING"},
+            # Gunicorn gives its logger a plain-text handler of its own; naming
+            # it here replaces that with the JSON one above.
+            "gunicorn.error": {"handlers": [], "propagate": True},
+        },
+    }

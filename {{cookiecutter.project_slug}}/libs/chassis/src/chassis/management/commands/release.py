@@ -1,0 +1,36 @@
+"""Prepare a new version: migrate, declare its event queues, run the service's own release commands.
+
+Everything that must happen once per deployment, before the new version takes
+traffic, runs here: the Compose migrate job, the Kubernetes migration job and
+native provisioning all call `manage.py release`. Declaring a consuming
+service's queue here means an event published before its consumer first starts
+waits for it instead of being dropped. A service lists its extra steps in the
+RELEASE_COMMANDS setting.
+"""
+
+from argparse import ArgumentParser
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from chassis.events import broker
+from chassis.events.broker import Topology
+from chassis.events.subscribers import handlers
+
+
+class Command(BaseCommand):
+    help = __doc__.splitlines()[0]
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        # Accepted for symmetry with migrate: a release never asks anything.
+        parser.add_argument("--noinput", "--no-input", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        event_types = sorted(handlers())
+        if settings.EVENTS["BROKER_URL"] and event_types:
+            Topology.from_settings().declare_queues(broker.connection().channel(), event_types)
+            broker.close()
+        for command in settings.RELEASE_COMMANDS:
+            call_command(command, verbosity=options["verbosity"])

@@ -1,0 +1,216 @@
+"""Settings every service starts from, read from the environment (12-factor).
+
+A service's ``config/settings.py`` calls :func:`service_settings` and then sets
+only what is special about it::
+
+    globals().update(service_settings(name="catalog", base_dir=BASE_DIR, apps=["catalog"]))
+
+The service's version and description come from its ``pyproject.toml``, so
+they are written in one place. Environment variables read:
+
+``DJANGO_SECRET_KEY``
+    Required; there is no default, so a service never runs with a known key.
+``DJANGO_DEBUG``
+    ``false`` unless set.
+``DJANGO_ALLOWED_HOSTS``
+    Comma-separated; loopback names unless set.
+``DATABASE_URL``
+    Any URL django-environ understands; a SQLite file next to the service
+    unless set.
+``REDIS_URL``
+    The cache; a per-process memory cache unless set.
+``BROKER_URL``
+    The AMQP URL of RabbitMQ, for the event relay and consumer (see
+    ``chassis.events``); web processes never connect to it.
+``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_JWKS_URL``
+    Whose tokens to trust, for which audience, and where the issuer
+    publishes its keys (see ``chassis.auth``).
+``DJANGO_LOG_LEVEL``
+    ``INFO`` unless set.
+``DJANGO_SECURE_SSL_REDIRECT``, ``DJANGO_SECURE_HSTS_SECONDS``
+    Production's HTTPS settings, on unless set: environments served over
+    plain HTTP (a developer's machine) turn them off in their `.env`.
+
+A ``.env`` file in the service folder, when present, supplies defaults for
+these (native runs write one); real environment variables always win.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import environ
+
+from chassis.logging import logging_config
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What a service says about itself in its ``pyproject.toml``."""
+
+    name: str
+    version: str
+    description: str
+
+    @classmethod
+    def read(cls, name: str, base_dir: Path) -> ServiceInfo:
+        project = tomllib.loads((base_dir / "pyproject.toml").read_text())["project"]
+        return cls(name, project["version"], project["description"])
+
+
+def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str, Any]:
+    """Return the Django settings of the service `name`, whose folder is `base_dir`."""
+    env = environ.Env()
+    env_file = base_dir / ".env"
+    if env_file.is_file():
+        env.read_env(env_file)
+    debug = env.bool("DJANGO_DEBUG", default=False)
+    info = ServiceInfo.read(name, base_dir)
+    return {
+        "SERVICE_INFO": info,
+        "BASE_DIR": base_dir,
+        "DEBUG": debug,
+        "SECRET_KEY": env.str("DJANGO_SECRET_KEY"),
+        "ALLOWED_HOSTS": env.list(
+            "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"]
+        ),
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.staticfiles",
+            "django_guid",
+            "rest_framework",
+            "drf_yasg",
+            "chassis",
+            *apps,
+        ],
+        "MIDDLEWARE": [
+            # Health first: probes must not depend on the Host header, sessions or auth.
+            "chassis.health.HealthCheckMiddleware",
+            "django_guid.middleware.guid_middleware",
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        ],
+        "ROOT_URLCONF": "config.urls",
+        "WSGI_APPLICATION": "config.wsgi.application",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ],
+                },
+            },
+        ],
+        "DATABASES": {
+            "default": {
+                **env.db("DATABASE_URL", default=f"sqlite:///{base_dir / 'db.sqlite3'}"),
+                "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+                "CONN_HEALTH_CHECKS": True,
+            },
+        },
+        "CACHES": {"default": _cache(env, name)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "UTC",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        # Every URL of a service lives under /api/<name>/ so that the gateway
+        # passes paths through unchanged; static files follow.
+        "STATIC_URL": f"/api/{name}/static/",
+        "STATIC_ROOT": base_dir / "staticfiles",
+        "WHITENOISE_USE_FINDERS": debug,
+        # TLS ends before the gateway, which passes the scheme on.
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "SECURE_SSL_REDIRECT": env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True),
+        "SECURE_HSTS_SECONDS": env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000),
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SESSION_COOKIE_SECURE": not debug,
+        "CSRF_COOKIE_SECURE": not debug,
+        # HSTS preloading commits the whole domain to HTTPS for good: its owner's call, not a template's.
+        "SILENCED_SYSTEM_CHECKS": ["security.W021"],
+        "AUTH_PASSWORD_VALIDATORS": [
+            {"NAME": f"django.contrib.auth.password_validation.{name}"}
+            for name in (
+                "UserAttributeSimilarityValidator",
+                "MinimumLengthValidator",
+                "CommonPasswordValidator",
+                "NumericPasswordValidator",
+            )
+        ],
+        "REST_FRAMEWORK": {
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "DEFAULT_PAGINATION_CLASS": "chassis.pagination.PageNumberPagination",
+            "PAGE_SIZE": 20,
+            "EXCEPTION_HANDLER": "chassis.problems.exception_handler",
+            # Secure by default: a view that may be used without a token says so.
+            "DEFAULT_AUTHENTICATION_CLASSES": ["chassis.auth.JWTAuthentication"],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+            "TEST_REQUEST_DEFAULT_FORMAT": "json",
+        },
+        "SWAGGER_SETTINGS": {
+            "DEFAULT_AUTO_SCHEMA_CLASS": "chassis.openapi.ProblemAwareAutoSchema",
+            "USE_SESSION_AUTH": False,
+            "SECURITY_DEFINITIONS": {
+                "Bearer": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "`Bearer <access token>`",
+                },
+            },
+        },
+        "SWAGGER_USE_COMPAT_RENDERERS": False,
+        "DJANGO_GUID": {
+            "GUID_HEADER_NAME": "X-Request-ID",
+            "RETURN_HEADER": True,
+            "EXPOSE_HEADER": True,
+        },
+        "EVENTS": {
+            "BROKER_URL": env.str("BROKER_URL", default=""),
+            "EXCHANGE": env.str("EVENTS_EXCHANGE", default="events"),
+            "QUEUE": env.str("EVENTS_QUEUE", default=name),
+            # Seconds a failed event waits before each retry; then it is dead-lettered.
+            "RETRY_DELAYS": [1, 5, 30, 120, 600],
+            "PREFETCH": 50,
+            "RELAY_WINDOW": 500,
+            "RELAY_POLL_SECONDS": 1.0,
+            "OUTBOX_RETENTION_DAYS": 7,
+        },
+        # Management commands `manage.py release` runs after migrating.
+        "RELEASE_COMMANDS": [],
+        "JWT_ISSUER": env.str("JWT_ISSUER", default=""),
+        "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default=""),
+        "JWT_JWKS_URL": env.str("JWT_JWKS_URL", default=""),
+        "LOGGING": logging_config(service=name, level=env.str("DJANGO_LOG_LEVEL", default="INFO")),
+    }
+
+
+def _cache(env: environ.Env, service: str) -> dict[str, Any]:
+    if "REDIS_URL" not in env:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("REDIS_URL"),
+        # Services may share one Redis: keys never collide across services.
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=service),
+        # A slow or absent Redis must fail fast so that reads fall back to the database.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }

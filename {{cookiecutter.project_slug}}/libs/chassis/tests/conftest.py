@@ -1,0 +1,177 @@
+"""Fixtures of the events tests: the real broker, names nobody else uses, and a way to cut it off."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from uuid import uuid4
+
+import pika
+import pytest
+from django.db import connection
+
+from chassis.events import Event
+
+
+def broker_url() -> str:
+    url = os.environ.get("BROKER_URL")
+    if not url:
+        pytest.fail(
+            "Set BROKER_URL to a RabbitMQ virtual host of this project (make provision writes it)."
+        )
+    return url
+
+
+@pytest.fixture
+def events_settings(settings) -> Iterator[dict]:
+    """Events go through an exchange and queues of this test's own, deleted afterwards."""
+    name = f"test-{uuid4().hex[:12]}"
+    settings.EVENTS = {
+        **settings.EVENTS,
+        "BROKER_URL": broker_url(),
+        "EXCHANGE": name,
+        "QUEUE": name,
+        "RETRY_DELAYS": [1, 2],
+        # Long enough that only a notification can wake the relay in time.
+        "RELAY_POLL_SECONDS": 30,
+    }
+    yield settings.EVENTS
+    with pika.BlockingConnection(pika.URLParameters(broker_url())) as amqp:
+        channel = amqp.channel()
+        for queue in (
+            name,
+            f"{name}.dead-letter",
+            f"{name}.retry.1s",
+            f"{name}.retry.2s",
+            f"{name}.probe",
+        ):
+            channel.queue_delete(queue)
+        channel.exchange_delete(name)
+
+
+class Probe:
+    """A queue bound to every event on the test's exchange, to see what was published."""
+
+    def __init__(self, events: dict) -> None:
+        self.amqp = pika.BlockingConnection(pika.URLParameters(events["BROKER_URL"]))
+        self.channel = self.amqp.channel()
+        self.queue = f"{events['QUEUE']}.probe"
+        self.channel.exchange_declare(events["EXCHANGE"], exchange_type="topic", durable=True)
+        self.channel.queue_declare(self.queue, durable=True)
+        self.channel.queue_bind(self.queue, events["EXCHANGE"], routing_key="#")
+
+    def take(self, count: int, timeout: float = 30) -> list[Event]:
+        events: list[Event] = []
+        deadline = time.monotonic() + timeout
+        for method, _properties, body in self.channel.consume(self.queue, inactivity_timeout=0.2):
+            if method is not None:
+                events.append(Event.from_json(body))
+                self.channel.basic_ack(method.delivery_tag)
+            if len(events) >= count or time.monotonic() > deadline:
+                break
+        self.channel.cancel()
+        return events
+
+    def close(self) -> None:
+        self.amqp.close()
+
+
+@pytest.fixture
+def probe(events_settings) -> Iterator[Probe]:
+    probe = Probe(events_settings)
+    yield probe
+    probe.close()
+
+
+@pytest.fixture
+def in_thread() -> Iterator[Callable[[type], threading.Event]]:
+    """Run a relay or consumer in a thread; every one is stopped, and its database connection closed, at the end."""
+    running: list[tuple[threading.Thread, threading.Event]] = []
+
+    def start(worker_class: type) -> threading.Event:
+        stop = threading.Event()
+
+        def work() -> None:
+            try:
+                worker_class(stop).run()
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        running.append((thread, stop))
+        return stop
+
+    yield start
+    for thread, stop in running:
+        stop.set()
+        thread.join(timeout=30)
+
+
+def eventually(check: Callable[[], bool], timeout: float = 30, message: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not true after {timeout} s: {message}")
+        time.sleep(0.1)
+
+
+class CuttableLink:
+    """A TCP proxy to the broker: relays and consumers connect through it, and a test can cut it
+    (every open connection dropped, new ones refused) as a broker restart would."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.up = threading.Event()
+        self.up.set()
+        self.closing = False
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closing:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up.is_set():
+                client.close()
+                continue
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, destination in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, destination), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, destination: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                destination.sendall(data)
+        for end in (source, destination):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self, seconds: float) -> None:
+        """Drop every connection, and refuse new ones for `seconds`."""
+        self.up.clear()
+        with self.lock:
+            sockets, self.sockets = self.sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        time.sleep(seconds)
+        self.up.set()
+
+    def close(self) -> None:
+        self.closing = True
+        self.listener.close()
+        self.cut(0)

@@ -1,0 +1,148 @@
+"""Nothing lost, nothing applied twice: 1,200 events while the consumer and the relay are killed
+mid-stream (SIGKILL) and the link to the broker is cut, as when the broker restarts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+from uuid import uuid4
+
+import pika
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count
+
+from chassis.events import publish
+from chassis.models import OutboxMessage
+
+from tests.conftest import CuttableLink, eventually
+from tests.events import WidgetShipped
+from tests.models import Effect
+
+CHASSIS_DIR = Path(__file__).resolve().parent.parent
+EVENTS = 1200
+
+
+def database_url() -> str:
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"])
+    return f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+
+
+class Worker:
+    """`relay_events` or `consume_events` in a process of its own, as in production."""
+
+    def __init__(self, command: str, env: dict[str, str], log: Path) -> None:
+        self.command, self.env, self.log = command, env, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "django", self.command, "--settings", "tests.settings"],
+                cwd=CHASSIS_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings, tmp_path):
+    broker = urlsplit(events_settings["BROKER_URL"])
+    link = CuttableLink((broker.hostname, broker.port or 5672))
+    through_link = urlunsplit(
+        broker._replace(netloc=f"{broker.netloc.rpartition('@')[0]}@127.0.0.1:{link.port}")
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
+        "DATABASE_URL": database_url(),
+        "BROKER_URL": through_link,
+        "EVENTS_EXCHANGE": events_settings["EXCHANGE"],
+        "EVENTS_QUEUE": events_settings["QUEUE"],
+    }
+    consumer = Worker("consume_events", env, tmp_path / "consumer.log")
+    relay = Worker("relay_events", env, tmp_path / "relay.log")
+    consumer.start()
+    wait_for_consumer(events_settings)
+    relay.start()
+    producing = threading.Thread(target=produce, daemon=True)
+    producing.start()
+    try:
+        eventually(
+            lambda: Effect.objects.count() > 200, timeout=60, message="the consumer never got going"
+        )
+        consumer.kill()
+        consumer.start()
+        eventually(lambda: OutboxMessage.objects.exclude(sent_at=None).count() > 500, timeout=60)
+        relay.kill()
+        relay.start()
+        eventually(lambda: Effect.objects.count() > 700, timeout=60)
+        link.cut(seconds=3)
+        producing.join(timeout=120)
+        eventually(
+            lambda: Effect.objects.values("event_id").distinct().count() == EVENTS,
+            timeout=120,
+            message=f"{Effect.objects.values('event_id').distinct().count()} of {EVENTS} events took effect",
+        )
+    finally:
+        for worker in (relay, consumer):
+            worker.stop()
+        link.close()
+        connection.close()
+
+    repeated = Effect.objects.values("event_id").annotate(times=Count("id")).filter(times__gt=1)
+    assert list(repeated) == [], "an event took effect twice"
+    assert sorted(Effect.objects.values_list("number", flat=True)) == list(range(EVENTS))
+    assert not OutboxMessage.objects.filter(sent_at=None).exists()
+    assert (
+        queue_status(events_settings, f"{events_settings['QUEUE']}.dead-letter").message_count == 0
+    )
+
+
+def produce() -> None:
+    """The application: small transactions, each announcing what it did."""
+    try:
+        for start in range(0, EVENTS, 20):
+            with transaction.atomic():
+                for number in range(start, start + 20):
+                    publish(WidgetShipped(uuid4(), number))
+            time.sleep(0.01)
+    finally:
+        connection.close()
+
+
+def wait_for_consumer(events: dict) -> None:
+    """Until the consumer consumes, which it does once its queue is bound: the relay's events
+    would have nowhere to go before then."""
+    eventually(
+        lambda: queue_status(events, events["QUEUE"]).consumer_count > 0,
+        message="the consumer never started consuming",
+    )
+
+
+def queue_status(events: dict, queue: str) -> pika.spec.Queue.DeclareOk:
+    """Messages and consumers of `queue`; none of either while it does not exist."""
+    with pika.BlockingConnection(pika.URLParameters(events["BROKER_URL"])) as amqp:
+        try:
+            return amqp.channel().queue_declare(queue, passive=True).method
+        except pika.exceptions.ChannelClosedByBroker:
+            return pika.spec.Queue.DeclareOk(queue, message_count=0, consumer_count=0)

@@ -1,0 +1,69 @@
+"""The relay publishes committed events in order, with confirms, promptly, and tidies up."""
+
+import threading
+from datetime import timedelta
+from uuid import uuid4
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from chassis.events import publish
+from chassis.events.relay import Relay
+from chassis.models import OutboxMessage
+
+from tests.conftest import eventually
+from tests.events import WidgetShipped
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def produce(numbers: range, per_transaction: int = 50) -> None:
+    for start in range(numbers.start, numbers.stop, per_transaction):
+        with transaction.atomic():
+            for number in range(start, min(start + per_transaction, numbers.stop)):
+                publish(WidgetShipped(uuid4(), number))
+
+
+def test_committed_events_are_published_in_order_and_marked_sent(probe, in_thread):
+    in_thread(Relay)
+
+    produce(range(600))
+
+    assert [event.data["number"] for event in probe.take(600)] == list(range(600))
+    eventually(
+        lambda: not OutboxMessage.objects.filter(sent_at=None).exists(), message="rows left unsent"
+    )
+
+
+def test_a_commit_wakes_the_relay_long_before_its_next_poll(events_settings, probe, in_thread):
+    in_thread(Relay)
+    produce(range(1))
+    assert len(probe.take(1)) == 1
+
+    produce(range(1, 2))
+
+    # The relay polls every 30 s here: only the commit's notification brings this within 10.
+    assert [event.data["number"] for event in probe.take(1, timeout=10)] == [1]
+
+
+def test_a_second_relay_waits_for_the_first(probe, in_thread):
+    in_thread(Relay)
+    in_thread(Relay)
+
+    produce(range(300))
+
+    numbers = [event.data["number"] for event in probe.take(300)]
+    assert numbers == list(range(300))
+    assert probe.take(1, timeout=2) == [], "an event went out twice"
+
+
+def test_sent_rows_are_pruned_once_old(events_settings):
+    produce(range(2))
+    old, recent = OutboxMessage.objects.order_by("sequence")
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=8))
+    OutboxMessage.objects.filter(pk=recent.pk).update(sent_at=timezone.now() - timedelta(days=1))
+
+    Relay(threading.Event()).prune()
+
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from chassis.settings import service_settings
+
+
+@pytest.fixture
+def service_dir(tmp_path: Path) -> Path:
+    """A service folder with nothing but its pyproject.toml (no .env)."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "1.2.3"\ndescription = "Test service."\n'
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in (
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_DEBUG",
+        "DJANGO_ALLOWED_HOSTS",
+        "CACHE_KEY_PREFIX",
+        "DJANGO_SECURE_SSL_REDIRECT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_a_missing_secret_key_stops_the_service(clean_env, service_dir):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        service_settings(name="sample", base_dir=service_dir, apps=[])
+
+
+def test_defaults_are_safe_for_production(clean_env, service_dir):
+    clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
+
+    settings = service_settings(name="sample", base_dir=service_dir, apps=["sample"])
+
+    assert settings["DEBUG"] is False
+    assert settings["SECURE_SSL_REDIRECT"] is True
+    assert settings["SECURE_HSTS_SECONDS"] >= 31_536_000
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert settings["INSTALLED_APPS"][-1] == "sample"
+    assert settings["STATIC_URL"] == "/api/sample/static/"
+
+
+def test_urls_from_the_environment(clean_env, service_dir):
+    clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
+    clean_env.setenv("DATABASE_URL", "postgres://shop:pw@db.internal:5433/catalog")
+    clean_env.setenv("REDIS_URL", "redis://cache.internal:6379/2")
+
+    settings = service_settings(name="catalog", base_dir=service_dir, apps=[])
+
+    database = settings["DATABASES"]["default"]
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.internal",
+        5433,
+        "catalog",
+    )
+    assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    assert settings["CACHES"]["default"]["KEY_PREFIX"] == "catalog"
+
+
+def test_a_service_env_file_supplies_defaults_but_the_environment_wins(clean_env, service_dir):
+    (service_dir / ".env").write_text("DJANGO_SECRET_KEY=from-file\nDJANGO_DEBUG=true\n")
+    clean_env.setenv("DJANGO_DEBUG", "false")
+
+    settings = service_settings(name="x", base_dir=service_dir, apps=[])
+
+    assert settings["SECRET_KEY"] == "from-file"
+    assert settings["DEBUG"] is False
+    assert settings["SERVICE_INFO"].version == "1.2.3"

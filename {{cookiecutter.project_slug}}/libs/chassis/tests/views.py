@@ -1,0 +1,80 @@
+"""Views that fail in every way a real service can, for the chassis's tests."""
+
+from django.http import Http404
+from rest_framework import generics, permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chassis import domain
+from chassis.auth import IsStaff
+
+WIDGETS = [{"number": number} for number in range(1, 251)]
+
+
+class LineSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class WidgetSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=20)
+    lines = LineSerializer(many=True)
+
+
+class WidgetOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+
+
+class WidgetList(generics.GenericAPIView):
+    serializer_class = WidgetOutputSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(WIDGETS)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def post(self, request: Request) -> Response:
+        serializer = WidgetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data, status=201)
+
+
+class WidgetDetail(generics.GenericAPIView):
+    serializer_class = WidgetOutputSerializer
+    permission_classes = (permissions.AllowAny,)
+
+    def get(self, request: Request, number: int) -> Response:
+        if not 1 <= number <= len(WIDGETS):
+            raise Http404
+        return Response(WIDGETS[number - 1])
+
+
+class Failure(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    def get(self, request: Request, kind: str) -> Response:
+        match kind:
+            case "not-found":
+                raise domain.NotFound("No widget 7.")
+            case "conflict":
+                raise domain.Conflict("The widget is already shipped.", code="already_shipped")
+            case "rule":
+                raise domain.RuleViolation("Too heavy.", field="weight", code="too_heavy")
+            case "crash":
+                raise RuntimeError("secret internals")
+        return Response({"kind": kind})
+
+
+class Me(APIView):
+    """Needs a token, as every view does unless it says otherwise."""
+
+    def get(self, request: Request) -> Response:
+        user = request.user
+        return Response({"id": str(user.id), "email": user.email, "roles": sorted(user.roles)})
+
+
+class StaffOnly(APIView):
+    permission_classes = (IsStaff,)
+
+    def post(self, request: Request) -> Response:
+        return Response({"done": True})

@@ -1,0 +1,139 @@
+"""Write docs/asyncapi.json: every event of the system, who publishes it and who handles it.
+
+What a service publishes is the schemas in services/<name>/<name>/event_schemas/;
+what it handles is the ``@subscriber("...")`` decorators of its subscribers.py,
+read without importing it. Run it after changing either (`make asyncapi`);
+``--check`` fails if the document is out of date.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+PROJECT_NAME = "{{ cookiecutter.project_name }}"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SERVICES_DIR = PROJECT_DIR / "services"
+DOCUMENT = PROJECT_DIR / "docs" / "asyncapi.json"
+EXCHANGE = {"name": "events", "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}
+
+
+def services() -> list[str]:
+    return sorted(path.parent.name for path in SERVICES_DIR.glob("*/manage.py"))
+
+
+def published(service: str) -> dict[str, dict]:
+    schemas = (SERVICES_DIR / service / service / "event_schemas").glob("*.json")
+    return {path.stem: json.loads(path.read_text()) for path in sorted(schemas)}
+
+
+def subscribed(service: str) -> list[str]:
+    module = SERVICES_DIR / service / service / "subscribers.py"
+    if not module.exists():
+        return []
+    types = []
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.FunctionDef):
+            for decorator in node.decorator_list:
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", None) == "subscriber"
+                    and isinstance(decorator.args[0], ast.Constant)
+                ):
+                    types.append(decorator.args[0].value)
+    return sorted(set(types))
+
+
+def envelope(event_type: str, data: dict) -> dict:
+    """The CloudEvents envelope every message is, with this type's data."""
+    attributes = {
+        "specversion": {"const": "1.0"},
+        "id": {"type": "string", "format": "uuid"},
+        "source": {"type": "string", "description": "/<the publishing service>"},
+        "type": {"const": event_type},
+        "time": {"type": "string", "format": "date-time"},
+        "datacontenttype": {"const": "application/json"},
+        "correlationid": {
+            "type": ["string", "null"],
+            "description": "The X-Request-ID that caused it.",
+        },
+    }
+    schema = {key: value for key, value in data.items() if key not in ("$schema", "title")}
+    return {
+        "type": "object",
+        "properties": {**attributes, "data": schema},
+        "required": ["specversion", "id", "source", "type", "time", "data"],
+    }
+
+
+def document() -> dict:
+    version = tomllib.loads((PROJECT_DIR / "libs" / "chassis" / "pyproject.toml").read_text())[
+        "project"
+    ]["version"]
+    channels: dict[str, dict] = {}
+    operations: dict[str, dict] = {}
+    messages: dict[str, dict] = {}
+    for service in services():
+        for event_type, schema in published(service).items():
+            messages[event_type] = {
+                "name": event_type,
+                "title": event_type,
+                "summary": schema.get("description", ""),
+                "contentType": "application/cloudevents+json",
+                "payload": envelope(event_type, schema),
+            }
+            channels[event_type] = {
+                "address": event_type,
+                "description": f"Published by {service}; the routing key on the events exchange.",
+                "messages": {event_type: {"$ref": f"#/components/messages/{event_type}"}},
+                "bindings": {"amqp": {"is": "routingKey", "exchange": EXCHANGE}},
+            }
+            operations[f"{service}.sends.{event_type}"] = {
+                "action": "send",
+                "channel": {"$ref": f"#/channels/{event_type}"},
+            }
+    for service in services():
+        for event_type in subscribed(service):
+            if event_type not in channels:
+                continue  # its publisher is not part of this system
+            operations[f"{service}.receives.{event_type}"] = {
+                "action": "receive",
+                "channel": {"$ref": f"#/channels/{event_type}"},
+                "bindings": {"amqp": {"ack": True}},
+            }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": f"{PROJECT_NAME} events",
+            "version": version,
+            "description": "Every event between the services: CloudEvents on one durable topic exchange, "
+            "routed by type. Written by scripts/asyncapi.py.",
+        },
+        "defaultContentType": "application/cloudevents+json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages},
+    }
+
+
+def main() -> int:
+    text = json.dumps(document(), indent=2) + "\n"
+    if "--check" in sys.argv[1:]:
+        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
+            print(
+                f"{DOCUMENT.relative_to(PROJECT_DIR)} is out of date: run `make asyncapi`.",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    DOCUMENT.parent.mkdir(exist_ok=True)
+    DOCUMENT.write_text(text)
+    print(f"Wrote {DOCUMENT.relative_to(PROJECT_DIR)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Write `.env` from `.env.example`, giving every secret a fresh value.
+
+`.env` is git-ignored, so each checkout makes its own: `make setup` runs this.
+An empty value in `.env.example` is a secret when its name says so:
+``*_SECRET_KEY`` gets a random token, ``*_PASSWORD`` a random run of letters
+and digits, ``*_SIGNING_KEY`` an
+RSA private key (made by openssl, base64 of its PEM), ``*_SIGNING_KEY_ID`` a
+name for it. An existing `.env` is left alone. Needs Python's standard library
+and, for a signing key, the openssl command.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import shutil
+import string
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Passwords travel inside URLs and on command lines (rabbitmqctl reads one that
+# starts with "-" as an option), so they keep to letters and digits; 48 of them
+# hold about 285 bits.
+PASSWORD_ALPHABET = string.ascii_letters + string.digits
+PASSWORD_LENGTH = 48
+
+
+def rsa_private_key() -> str:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        sys.exit(
+            "error: openssl is needed to make the token signing key: install it, then run this again."
+        )
+    pem = subprocess.run(
+        [openssl, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return base64.b64encode(pem).decode()
+
+
+def secret_for(name: str) -> str | None:
+    """A fresh value for the setting `name` if it is a secret, else ``None``."""
+    if name.endswith("_SIGNING_KEY"):
+        return rsa_private_key()
+    if name.endswith("_SIGNING_KEY_ID"):
+        return f"key-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(4)}"
+    if name.endswith("_PASSWORD"):
+        return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
+    if name.endswith("_SECRET_KEY"):
+        return secrets.token_urlsafe(48)
+    return None
+
+
+def env_from_example(example: str) -> str:
+    lines = []
+    for line in example.splitlines():
+        name, separator, value = line.partition("=")
+        if separator and not value and (secret := secret_for(name)) is not None:
+            line = f"{name}={secret}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    env_file = PROJECT_DIR / ".env"
+    if env_file.exists():
+        print(f"{env_file.name} exists; leaving it as it is.")
+        return 0
+    content = env_from_example((PROJECT_DIR / ".env.example").read_text())
+    # Created readable by its owner only: it holds every secret of the system.
+    descriptor = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(content)
+    print(f"Wrote {env_file.name} with fresh secrets.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

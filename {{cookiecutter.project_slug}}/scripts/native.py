@@ -1,0 +1,169 @@
+"""What native runs share: the project's settings, its services, and the local servers.
+
+Each ``require_*`` answers a missing server with one line saying what is
+missing and how to start it.
+
+    python scripts/native.py             # check every server (make dev does, before starting)
+    python scripts/native.py --announce  # wait until every service is ready, say where (make dev's status)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import redis
+from dotenv import dotenv_values
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SERVICES_DIR = PROJECT_DIR / "services"
+
+
+class MissingServer(Exception):
+    """A server native runs need is not there; the message says how to get it."""
+
+
+def project_env() -> dict[str, str]:
+    """`.env`, with the real environment winning, as for Compose."""
+    env_file = PROJECT_DIR / ".env"
+    if not env_file.is_file():
+        raise MissingServer(
+            "there is no .env: run `make setup` (or python scripts/create_env.py) first."
+        )
+    return {**dotenv_values(env_file), **os.environ}
+
+
+def services() -> list[str]:
+    return sorted(path.parent.name for path in SERVICES_DIR.glob("*/manage.py"))
+
+
+def postgres(admin_url: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        raise MissingServer(
+            f"PostgreSQL is not answering at {_where(admin_url)} (POSTGRES_ADMIN_URL in .env): start it, "
+            "e.g. `pg_ctlcluster <version> main start` or `brew services start postgresql`."
+        ) from error
+
+
+def require_rabbitmq(address: str) -> str:
+    """The path of rabbitmqctl, once the broker answers at `address` (host:port)."""
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=3).close()
+    except OSError as error:
+        raise MissingServer(
+            f"RabbitMQ is not answering at {address} (LOCAL_RABBITMQ in .env): start it, "
+            "e.g. `rabbitmq-server -detached` or `brew services start rabbitmq`."
+        ) from error
+    rabbitmqctl = shutil.which("rabbitmqctl") or shutil.which("rabbitmqctl", path="/usr/sbin")
+    if rabbitmqctl is None:
+        raise MissingServer(
+            "rabbitmqctl is not on the PATH: it comes with RabbitMQ's server package."
+        )
+    return rabbitmqctl
+
+
+def require_redis(url: str) -> None:
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise MissingServer(
+            f"Redis is not answering at {_where(url)} (LOCAL_REDIS_URL in .env): start it, "
+            "e.g. `redis-server --daemonize yes` or `brew services start redis`."
+        ) from error
+
+
+def require_nginx() -> str:
+    """The path of the nginx binary."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx is None:
+        raise MissingServer(
+            "nginx is not installed: `apt-get install nginx` or `brew install nginx`."
+        )
+    return nginx
+
+
+def _where(url: str) -> str:
+    return urlsplit(url).netloc.rpartition("@")[2]
+
+
+def check_servers(env: dict[str, str]) -> int:
+    checks = [
+        lambda: postgres(env["POSTGRES_ADMIN_URL"]).close(),
+        lambda: require_rabbitmq(env["LOCAL_RABBITMQ"]),
+        lambda: require_redis(env["LOCAL_REDIS_URL"]),
+        require_nginx,
+    ]
+    missing = []
+    for check in checks:
+        try:
+            check()
+        except MissingServer as error:
+            missing.append(error)
+    for error in missing:
+        print(f"error: {error}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+def not_ready(gateway: str) -> list[str]:
+    """The services the gateway's registry does not report ready (all of them while it is down)."""
+    try:
+        with urllib.request.urlopen(f"{gateway}/registry", timeout=3) as response:  # noqa: S310 - our own gateway
+            registry = json.load(response)
+    except (OSError, ValueError):
+        return services()
+    return [
+        entry["name"] for entry in registry["services"] if entry["health"].get("status") != "ready"
+    ]
+
+
+def announce(env: dict[str, str], timeout: float = 120) -> int:
+    """Say where everything is once every service is ready, then stay until stopped."""
+    gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+    deadline = time.monotonic() + timeout
+    while (waiting := not_ready(gateway)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if waiting:
+        print(
+            f"Not ready after {timeout:.0f} s: {', '.join(waiting)}. See their logs above.",
+            flush=True,
+        )
+    else:
+        print(
+            f"Every service is ready.\n"
+            f"  Gateway   {gateway}/\n"
+            f"  API docs  {gateway}/docs/\n"
+            f"  Registry  {gateway}/registry\n"
+            f"  RabbitMQ  amqp://{env['LOCAL_RABBITMQ']}, virtual host {env['RABBITMQ_USER']}\n"
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
+    signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    return 0
+
+
+def main() -> int:
+    try:
+        env = project_env()
+    except MissingServer as missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 1
+    if "--announce" in sys.argv[1:]:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        return announce(env)
+    return check_servers(env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

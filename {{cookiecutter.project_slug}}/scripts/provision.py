@@ -1,0 +1,214 @@
+"""Prepare this machine's servers for native runs (`make provision`), or undo it.
+
+For every service in services/: a PostgreSQL role and database of its own,
+named <project>_<service>, with the password from `.env`; a
+services/<service>/.env holding the service's native settings; a release
+(migrations, and the service's own release steps) and its static files
+collected. For the project: a RabbitMQ virtual host and user, both named
+<project>. Running it again changes nothing that is already right.
+
+    python scripts/provision.py             # provision
+    python scripts/provision.py --teardown  # drop all of it again
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+from native import (
+    PROJECT_DIR,
+    SERVICES_DIR,
+    MissingServer,
+    postgres,
+    project_env,
+    require_rabbitmq,
+    services,
+)
+from psycopg import sql
+
+PROJECT = "{{ cookiecutter.project_slug }}"
+CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
+
+
+def database_name(service: str) -> str:
+    return f"{PROJECT}_{service}"
+
+
+def provision_database(admin: psycopg.Connection, service: str, password: str) -> None:
+    name = sql.Identifier(database_name(service))
+    role_exists = admin.execute(
+        "SELECT 1 FROM pg_roles WHERE rolname = %s", [database_name(service)]
+    ).fetchone()
+    # CREATEDB lets the service's test runs create and drop their test database.
+    if role_exists:
+        statement = sql.SQL("ALTER ROLE {} LOGIN CREATEDB PASSWORD {}")
+    else:
+        statement = sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}")
+    admin.execute(statement.format(name, sql.Literal(password)))
+    database_exists = admin.execute(
+        "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(service)]
+    ).fetchone()
+    if not database_exists:
+        admin.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(name, name))
+
+
+def teardown_database(admin: psycopg.Connection, service: str) -> None:
+    name = sql.Identifier(database_name(service))
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
+
+
+def rabbitmqctl(command: str, *arguments: str, path: str) -> list[str]:
+    """The lines rabbitmqctl prints for `command`."""
+    result = subprocess.run(
+        [path, "--quiet", command, *arguments], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise MissingServer(f"rabbitmqctl {command} failed: {result.stderr.strip()}")
+    return result.stdout.splitlines()
+
+
+def provision_broker(path: str, password: str) -> None:
+    if PROJECT not in rabbitmqctl("list_vhosts", "--no-table-headers", path=path):
+        rabbitmqctl("add_vhost", PROJECT, path=path)
+    users = [
+        line.split("\t")[0] for line in rabbitmqctl("list_users", "--no-table-headers", path=path)
+    ]
+    if PROJECT in users:
+        rabbitmqctl("change_password", PROJECT, password, path=path)
+    else:
+        rabbitmqctl("add_user", PROJECT, password, path=path)
+    rabbitmqctl("set_permissions", "--vhost", PROJECT, PROJECT, ".*", ".*", ".*", path=path)
+
+
+def teardown_broker(path: str) -> None:
+    if PROJECT in rabbitmqctl("list_vhosts", "--no-table-headers", path=path):
+        rabbitmqctl("delete_vhost", PROJECT, path=path)
+    users = [
+        line.split("\t")[0] for line in rabbitmqctl("list_users", "--no-table-headers", path=path)
+    ]
+    if PROJECT in users:
+        rabbitmqctl("delete_user", PROJECT, path=path)
+
+
+def broker_url(env: Mapping[str, str]) -> str:
+    """The project's virtual host on this machine's RabbitMQ."""
+    return f"amqp://{PROJECT}:{env['RABBITMQ_PASSWORD']}@{env['LOCAL_RABBITMQ']}/{PROJECT}"
+
+
+def jwks_url(env: Mapping[str, str]) -> str:
+    """Where services read the token issuer's public keys on this machine."""
+{%- if cookiecutter.auth_provider == "identity" %}
+    return f"http://127.0.0.1:{env['IDENTITY_PORT']}/api/identity/.well-known/jwks.json"
+{%- else %}
+    return f"{env['KEYCLOAK_URL']}/realms/{PROJECT}/protocol/openid-connect/certs"
+{%- endif %}
+
+
+def database_url(env: Mapping[str, str], name: str) -> str:
+    """The URL of <project>_<name> on this machine's PostgreSQL, as its own role."""
+    admin_url = urlsplit(env["POSTGRES_ADMIN_URL"])
+    host = f"{admin_url.hostname or '127.0.0.1'}:{admin_url.port or 5432}"
+    password = env[f"{name.upper()}_DATABASE_PASSWORD"]
+    return f"postgres://{database_name(name)}:{password}@{host}/{database_name(name)}"
+
+
+def write_env_file(path: Path, whose: str, settings: Mapping[str, str]) -> None:
+    lines = [f"# Native settings of {whose}, written by scripts/provision.py from .env."]
+    lines += [f"{key}={value}" for key, value in settings.items()]
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
+def write_service_env(env: Mapping[str, str], service: str) -> None:
+    settings = {
+        "DJANGO_SECRET_KEY": env[f"{service.upper()}_SECRET_KEY"],
+        # Native runs behave as in production (errors are problem+json, not debug
+        # pages), but over plain HTTP.
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECURE_SSL_REDIRECT": env["DJANGO_SECURE_SSL_REDIRECT"],
+        "DJANGO_SECURE_HSTS_SECONDS": env["DJANGO_SECURE_HSTS_SECONDS"],
+        "DATABASE_URL": database_url(env, service),
+        "REDIS_URL": env["LOCAL_REDIS_URL"],
+        "CACHE_KEY_PREFIX": f"{PROJECT}:{service}",
+        "BROKER_URL": broker_url(env),
+        "JWT_ISSUER": env["JWT_ISSUER"],
+        "JWT_AUDIENCE": env["JWT_AUDIENCE"],
+        "JWT_JWKS_URL": jwks_url(env),
+    }
+    if service == "identity":
+        for name in (
+            "IDENTITY_SIGNING_KEY",
+            "IDENTITY_SIGNING_KEY_ID",
+            "IDENTITY_STAFF_EMAIL",
+            "IDENTITY_STAFF_PASSWORD",
+        ):
+            settings[name] = env[name]
+    write_env_file(SERVICES_DIR / service / ".env", service, settings)
+
+
+def manage(service: str, *arguments: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *arguments, "--noinput", "--verbosity=0"],
+        cwd=SERVICES_DIR / service,
+        check=True,
+    )
+
+
+def write_chassis_env(env: Mapping[str, str]) -> None:
+    """What the chassis's own tests need: a database, and the broker."""
+    write_env_file(
+        CHASSIS_DIR / ".env",
+        "the chassis's tests",
+        {"DATABASE_URL": database_url(env, "chassis"), "BROKER_URL": broker_url(env)},
+    )
+
+
+def provision(env: Mapping[str, str]) -> None:
+    broker = require_rabbitmq(env["LOCAL_RABBITMQ"])
+    with postgres(env["POSTGRES_ADMIN_URL"]) as admin:
+        for service in services():
+            provision_database(admin, service, env[f"{service.upper()}_DATABASE_PASSWORD"])
+            write_service_env(env, service)
+        provision_database(admin, "chassis", env["CHASSIS_DATABASE_PASSWORD"])
+        write_chassis_env(env)
+    provision_broker(broker, env["RABBITMQ_PASSWORD"])
+    print(f"rabbitmq: virtual host {PROJECT} ready")
+    for service in services():
+        manage(service, "release")
+        manage(service, "collectstatic")
+        print(f"{service}: database {database_name(service)} ready")
+
+
+def teardown(env: Mapping[str, str]) -> None:
+    with postgres(env["POSTGRES_ADMIN_URL"]) as admin:
+        for service in services():
+            teardown_database(admin, service)
+            (SERVICES_DIR / service / ".env").unlink(missing_ok=True)
+            print(f"{service}: database {database_name(service)} dropped")
+        teardown_database(admin, "chassis")
+        (CHASSIS_DIR / ".env").unlink(missing_ok=True)
+    teardown_broker(require_rabbitmq(env["LOCAL_RABBITMQ"]))
+    print(f"rabbitmq: virtual host {PROJECT} deleted")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teardown", action="store_true", help="drop what provisioning created")
+    arguments = parser.parse_args()
+    try:
+        (teardown if arguments.teardown else provision)(project_env())
+    except MissingServer as missing:
+        print(f"error: {missing}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
