@@ -29,7 +29,7 @@ demo: install ## Generate the default project into build/demo and run it behind 
 	$(BIN)/cookiecutter --no-input --output-dir build . project_slug=demo
 	$(MAKE) -C $(DEMO_DIR) dev
 
-bench: ## Measure the demo (run make demo once first): cold boot, a list endpoint direct and through the gateway
+bench: ## Measure the demo (run make demo once first): cold boot, a list endpoint direct and through the gateway, the event bus
 	@test -d $(DEMO_DIR) || { echo "error: there is no demo yet: run make demo first." >&2; exit 1; }
 	$(MAKE) -C $(DEMO_DIR) bench
 

@@ -18,6 +18,11 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     gateway = assign_free_ports(project)
     try:
         tests = run(["make", "test"], cwd=project, timeout=900)
+        # `make bench`'s event half, small: it runs, cleans up after itself, and reports every event.
+        bench = run(
+            [".venv/bin/python", "scripts/bench_events.py", "--rate", "50", "--seconds", "1", "--burst", "300"],
+            cwd=project,
+        )
         with NativeRun(["make", "dev"], project, gateway) as system:
             system.wait_until_ready()
             system_tests = run(["make", "system-test"], cwd=project)
@@ -31,6 +36,9 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     assert " failed" not in tests.stdout
     assert " passed" in system_tests.stdout
     assert " skipped" not in system_tests.stdout
+    assert "latency at 50 events/s for 1 s" in bench.stdout
+    assert "(50 of 50 handled)" in bench.stdout
+    assert "300 events committed at once, 1 consumer(s)" in bench.stdout
     assert leftovers(slug) == []
     assert list(project.glob("services/*/.env")) == []
 
