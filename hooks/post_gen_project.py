@@ -2,9 +2,10 @@
 
 Cookiecutter cannot loop over folders, so every service is rendered from the
 one skeleton shipped in `.service-skeleton/`: the `shell` every service shares,
-then its bounded context (its own sample domain, or the plain example). Then
-the skeleton goes, the chosen licence becomes LICENSE, and `.env` is written
-with secrets that belong to this project alone.
+then its bounded context (its own sample domain, or the plain example). What
+a task queue the answers turned off would run goes. Then the skeleton goes,
+the chosen licence becomes LICENSE, and `.env` is written with secrets that
+belong to this project alone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ SERVICES_DIR = Path("services")
 SYSTEM_TESTS = Path("tests/system")
 KEYCLOAK_REALM = Path("deploy/keycloak")
 LICENSES = Path(".licenses")
+CHASSIS = Path("libs/chassis/src/chassis")
 
 
 def service_names() -> list[str]:
@@ -45,6 +47,34 @@ def render_service(name: str) -> None:
             overwrite_if_exists=overwrite,
             accept_hooks=False,
         )
+
+
+def runs_celery(name: str) -> bool:
+    return ANSWERS["use_celery"] == "yes" and name in ANSWERS["_celery_services"]
+
+
+def remove_what_no_task_queue_runs(name: str) -> None:
+    service = SERVICES_DIR / name
+    unused = []
+    if not runs_celery(name):
+        unused.append("config/celery.py")
+        if name in ANSWERS["_celery_services"]:
+            unused += [f"{name}/tasks.py", "tests/integration/test_tasks.py", "tests/integration/test_delivery.py"]
+    if name in ANSWERS["_django_q_services"] and ANSWERS["use_django_q"] == "no":
+        unused.append(f"{name}/migrations/0002_schedule_expire_stale_orders.py")
+    for path in unused:
+        (service / path).unlink(missing_ok=True)
+    integration_tests = service / "tests" / "integration"
+    if [path.name for path in integration_tests.glob("*")] == ["__init__.py"]:
+        shutil.rmtree(integration_tests)
+
+
+def remove_unused_chassis_modules() -> None:
+    if ANSWERS["use_celery"] == "no":
+        (CHASSIS / "tasks.py").unlink()
+    if ANSWERS["use_django_q"] == "no":
+        (CHASSIS / "schedules.py").unlink()
+        (CHASSIS / "management" / "commands" / "scheduler_alive.py").unlink()
 
 
 def remove_unused_system_tests() -> None:
@@ -85,6 +115,8 @@ def write_env_file() -> None:
 def main() -> None:
     for name in service_names():
         render_service(name)
+        remove_what_no_task_queue_runs(name)
+    remove_unused_chassis_modules()
     remove_unused_system_tests()
     remove_keycloak_realm_unless_chosen()
     remove_skeleton()

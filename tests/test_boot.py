@@ -7,6 +7,9 @@ here, for speed, bakes run on the suite's virtualenv with the chassis on the pat
 
 from __future__ import annotations
 
+import re
+from mailbox import Maildir
+
 import pytest
 
 from tests.conftest import bake, run, unique_name
@@ -36,3 +39,20 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
     assert " passed" in result.stdout
     assert " skipped" not in result.stdout
     assert leftovers(slug) == []
+    if "notifications" in answers["services"]:
+        assert_mail_was_caught(project)
+
+
+def assert_mail_was_caught(project):
+    """The system suite signed people up and had orders confirmed: the e-mail it caused
+    reached the project's mail catcher, through a Celery worker and real SMTP."""
+    caught = [
+        (message["To"], message["Subject"], message.get_payload(decode=True).decode())
+        for message in Maildir(project / ".run/mail")
+    ]
+    welcomes = [mail for mail in caught if mail[1].startswith("Welcome to ")]
+    confirmations = [mail for mail in caught if mail[1] == "Your order is confirmed"]
+    assert welcomes, caught
+    assert all(body.startswith("Hello ") and to in body for to, _, body in welcomes)
+    assert confirmations, caught
+    assert all(re.search(r"your order [0-9a-f-]{36} of \d+\.\d\d EUR is confirmed", body) for *_, body in confirmations)

@@ -44,6 +44,10 @@ VARIANTS = [
     Variant("longest-name", {"services": "identity,abcdefghijklmnopqrstuvwx"}),
     Variant("catalog-orders", {"services": "identity,catalog,orders"}),
     Variant("samples-and-custom", {"services": "identity, catalog,orders ,notifications,inventory,billing"}),
+    # The task queues, alone and together: what runs the e-mail, the reports and the expiry.
+    Variant("no-celery", {"use_celery": "no"}),
+    Variant("no-django-q", {"use_django_q": "no"}),
+    Variant("no-task-queues", {"use_celery": "no", "use_django_q": "no"}, run_service_suites=True),
     # The token issuer, and what it changes with the services around it.
     Variant(
         "keycloak", {"auth_provider": "keycloak", "services": "catalog,orders,notifications"}, run_service_suites=True
@@ -83,4 +87,6 @@ INVALID_ANSWERS = [
 INVALID_CHOICES = [
     ({"license": "GPL"}, "GPL provided for choice variable license"),
     ({"python_version": "2.7"}, "2.7 provided for choice variable python_version"),
+    ({"use_celery": "maybe"}, "maybe provided for choice variable use_celery"),
+    ({"use_django_q": "true"}, "true provided for choice variable use_django_q"),
 ]

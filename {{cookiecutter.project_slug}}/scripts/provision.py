@@ -138,6 +138,9 @@ def write_service_env(env: Mapping[str, str], service: str) -> None:
         "REDIS_URL": env["LOCAL_REDIS_URL"],
         "CACHE_KEY_PREFIX": f"{PROJECT}:{service}",
         "BROKER_URL": broker_url(env),
+        # scripts/mail_sink.py, which make dev runs.
+        "EMAIL_URL": f"smtp://127.0.0.1:{env['MAIL_PORT']}",
+        "DEFAULT_FROM_EMAIL": env["DEFAULT_FROM_EMAIL"],
         "JWT_ISSUER": env["JWT_ISSUER"],
         "JWT_AUDIENCE": env["JWT_AUDIENCE"],
         "JWT_JWKS_URL": jwks_url(env),

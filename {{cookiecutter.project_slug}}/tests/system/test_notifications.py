@@ -14,10 +14,11 @@ def test_a_new_customer_is_welcomed(gateway, customer):
 
     listed = eventually(
         lambda: gateway.get("/api/notifications/notifications/", headers=signed_in).json(),
-        lambda page: page["count"] == 1,
-        what="welcome",
+        lambda page: page["count"] == 1 and page["results"][0]["status"] == "sent",
+        what="the welcome, sent",
     )
 
     welcome = listed["results"][0]
     assert (welcome["template"], welcome["address"]) == ("welcome", customer["email"])
+    assert welcome["attempts"] == 1
 {%- endif %}

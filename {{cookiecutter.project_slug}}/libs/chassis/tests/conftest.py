@@ -112,14 +112,6 @@ def in_thread() -> Iterator[Callable[[type], threading.Event]]:
         thread.join(timeout=30)
 
 
-def eventually(check: Callable[[], bool], timeout: float = 30, message: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"still not true after {timeout} s: {message}")
-        time.sleep(0.1)
-
-
 class CuttableLink:
     """A TCP proxy to the broker: relays and consumers connect through it, and a test can cut it
     (every open connection dropped, new ones refused) as a broker restart would."""

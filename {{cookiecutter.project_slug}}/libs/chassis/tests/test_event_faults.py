@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import pika
@@ -20,21 +20,14 @@ from django.db.models import Count
 
 from chassis.events import publish
 from chassis.models import OutboxMessage
+from chassis.testing import database_url_for_tests, eventually
 
-from tests.conftest import CuttableLink, eventually
+from tests.conftest import CuttableLink
 from tests.events import WidgetShipped
 from tests.models import Effect
 
 CHASSIS_DIR = Path(__file__).resolve().parent.parent
 EVENTS = 1200
-
-
-def database_url() -> str:
-    database = connection.settings_dict
-    credentials = quote(database["USER"] or "")
-    if database["PASSWORD"]:
-        credentials += ":" + quote(database["PASSWORD"])
-    return f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
 class Worker:
@@ -74,7 +67,7 @@ def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url_for_tests(),
         "BROKER_URL": through_link,
         "EVENTS_EXCHANGE": events_settings["EXCHANGE"],
         "EVENTS_QUEUE": events_settings["QUEUE"],

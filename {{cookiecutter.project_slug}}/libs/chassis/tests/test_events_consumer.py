@@ -9,8 +9,8 @@ from chassis.events import Event
 from chassis.events.broker import Topology
 from chassis.events.consumer import Consumer
 from chassis.models import InboxMessage
+from chassis.testing import eventually
 
-from tests.conftest import eventually
 from tests.models import Effect
 
 pytestmark = pytest.mark.django_db(transaction=True)

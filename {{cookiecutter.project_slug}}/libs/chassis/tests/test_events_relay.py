@@ -11,8 +11,8 @@ from django.utils import timezone
 from chassis.events import publish
 from chassis.events.relay import Relay
 from chassis.models import OutboxMessage
+from chassis.testing import eventually
 
-from tests.conftest import eventually
 from tests.events import WidgetShipped
 
 pytestmark = pytest.mark.django_db(transaction=True)

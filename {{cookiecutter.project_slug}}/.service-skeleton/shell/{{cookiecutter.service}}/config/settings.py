@@ -1,3 +1,4 @@
+{%- set celery = cookiecutter.use_celery == "yes" and cookiecutter.service in cookiecutter._celery_services -%}
 """Settings of the {{ cookiecutter.service }} service.
 
 Everything every service shares comes from the chassis (see
@@ -8,6 +9,9 @@ only what is special about {{ cookiecutter.service }}.
 from pathlib import Path
 
 from chassis.settings import service_settings
+{%- if celery %}
+from chassis.tasks import celery_settings
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,3 +22,6 @@ globals().update(
         apps=["{{ cookiecutter.service }}"],
     ),
 )
+{%- if celery %}
+globals().update(celery_settings(name="{{ cookiecutter.service }}"))
+{%- endif %}

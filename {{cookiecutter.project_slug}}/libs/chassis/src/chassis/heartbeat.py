@@ -1,4 +1,4 @@
-"""Liveness of the processes that serve no HTTP: the event relay and consumer, task workers.
+"""Liveness of the processes that serve no HTTP: the event relay and consumer, Celery beat.
 
 While its loop turns, such a process calls :func:`beat`, which touches a file;
 ``python -m chassis.heartbeat NAME [SECONDS]`` exits 0 if that file was touched

@@ -22,6 +22,10 @@ they are written in one place. Environment variables read:
 ``BROKER_URL``
     The AMQP URL of RabbitMQ, for the event relay and consumer (see
     ``chassis.events``); web processes never connect to it.
+``EMAIL_URL``, ``DEFAULT_FROM_EMAIL``
+    The SMTP server mail goes through, as a django-environ e-mail URL
+    (``smtp://user:password@host:587/?tls=True``), and the sender; the local
+    server on port 25 unless set.
 ``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_JWKS_URL``
     Whose tokens to trust, for which audience, and where the issuer
     publishes its keys (see ``chassis.auth``).
@@ -126,6 +130,9 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
             },
         },
         "CACHES": {"default": _cache(env, name)},
+        **env.email_url("EMAIL_URL", default="smtp://localhost:25"),
+        "EMAIL_TIMEOUT": 10,
+        "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost"),
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
         "LANGUAGE_CODE": "en-us",
         "TIME_ZONE": "UTC",

@@ -6,6 +6,14 @@ its public half as a JSON Web Key Set from a real HTTP server on loopback.
 Every test trusts it; ``token_issuer.token(...)`` mints tokens the service
 accepts, and ``api_as(principal)`` returns an API client that sends one.
 
+Mail goes to a real SMTP server on loopback (``mailbox``), which can refuse
+messages as a server in trouble does. ``ServiceProcess`` runs one of the
+service's own processes (a worker, a scheduler) on the test database, as
+production runs it.
+{%- if cookiecutter.use_celery == "yes" %} ``celery_worker`` is a real Celery worker of the
+service, on a task queue of this test run's own.
+{%- endif %}
+
 Pytest loads this module before Django is configured, so whatever reads
 Django's settings on import is imported inside the fixtures.
 """
@@ -13,16 +21,26 @@ Django's settings on import is imported inside the fixtures.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 from uuid import UUID, uuid4
 
 import jwt
 import pytest
+from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
@@ -34,6 +52,11 @@ if TYPE_CHECKING:
 # Tests speak plain HTTP to the service, as the gateway does on a developer's
 # machine. Set before Django reads its settings: the middleware reads it once.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+{%- if cookiecutter.use_celery == "yes" %}
+# Tasks queued by this test run go to a queue of its own, which only its own
+# worker takes; set before Django reads its settings, and passed on to that worker.
+os.environ.setdefault("CELERY_TASK_QUEUE", f"test-{uuid4().hex[:12]}.tasks")
+{%- endif %}
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "services.test"
@@ -191,3 +214,175 @@ def api_as(token_issuer: TokenIssuer) -> Callable[[Principal], APIClient]:
         return client
 
     return client_for
+
+
+def eventually(check: Callable[[], Any], timeout: float = 30, message: str = "") -> Any:
+    """The first true value `check` returns within `timeout` seconds; fails the test otherwise."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not true after {timeout} s: {message}")
+        time.sleep(0.1)
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MailServer:
+    """A real SMTP server on loopback that keeps what it receives.
+
+    ``refuse(n)`` makes it answer the next `n` messages with a temporary
+    failure (451), as a server in trouble does.
+    """
+
+    def __init__(self) -> None:
+        # aiosmtpd logs every line of every conversation at INFO.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self.messages: list[EmailMessage] = []
+        self.refusals = 0
+        self._lock = threading.Lock()
+        self._controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    @property
+    def url(self) -> str:
+        """The server as an ``EMAIL_URL``."""
+        return f"smtp://127.0.0.1:{self._controller.port}"
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.messages.clear()
+            self.refusals = 0
+
+    def refuse(self, count: int) -> None:
+        with self._lock:
+            self.refusals = count
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
+        """The messages received, once there are `count` of them."""
+        eventually(
+            lambda: len(self.messages) >= count,
+            timeout,
+            f"{len(self.messages)} of {count} messages arrived",
+        )
+        return list(self.messages)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self._lock:
+            if self.refusals:
+                self.refusals -= 1
+                return "451 4.3.0 Try again later"
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[MailServer]:
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: MailServer, settings: Any) -> MailServer:
+    """The SMTP server, empty, with this process's mail going to it over SMTP."""
+    smtp_server.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(smtp_server.url.rpartition(":")[2])
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return smtp_server
+
+
+def database_url_for_tests() -> str:
+    """The URL of the database the tests run on, for a process of their own to use."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    credentials = quote(database["USER"] or "")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"])
+    host = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{database['NAME']}"
+
+
+class ServiceProcess:
+    """One of the service's processes, started by a test on the test database, its output
+    kept in a file; stopped as production stops it (SIGTERM)."""
+
+    def __init__(self, command: list[str], log: Path, env: Mapping[str, str] | None = None) -> None:
+        from django.conf import settings
+
+        self.log = log
+        with log.open("ab") as output:
+            self.process = subprocess.Popen(
+                [sys.executable, *command],
+                cwd=settings.BASE_DIR,
+                env={**os.environ, "DATABASE_URL": database_url_for_tests(), **(env or {})},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+{%- if cookiecutter.use_celery == "yes" %}
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, smtp_server: MailServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceProcess]:
+    """A real worker of the service's Celery app, on this run's task queue and test database,
+    sending mail to ``smtp_server``; its queue is deleted at the end."""
+    import pika
+    from django.conf import settings
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    worker = ServiceProcess(
+        # Without gossip and mingle the worker keeps to itself: other workers share the broker.
+        [
+            *("-m", "celery", "--app", "config", "worker", "--loglevel", "INFO"),
+            *("--concurrency", "2", "--without-gossip", "--without-mingle"),
+            *("--hostname", f"{queue}@%h"),
+        ],
+        tmp_path_factory.mktemp("celery") / "worker.log",
+        # Retries after a second or so, not half a minute: the backoff's shape is the same.
+        env={"EMAIL_URL": smtp_server.url, "TASK_RETRY_BACKOFF_SECONDS": "1"},
+    )
+    with pika.BlockingConnection(pika.URLParameters(settings.CELERY_BROKER_URL)) as amqp:
+
+        def consuming() -> bool:
+            if worker.process.poll() is not None:
+                pytest.fail(f"the Celery worker stopped:\n{worker.output()}")
+            try:
+                return amqp.channel().queue_declare(queue, passive=True).method.consumer_count > 0
+            except pika.exceptions.ChannelClosedByBroker:
+                return False
+
+        try:
+            eventually(consuming, 60, "the Celery worker never took its queue")
+            yield worker
+        finally:
+            worker.stop()
+            amqp.channel().queue_delete(queue)
+{%- endif %}

@@ -5,13 +5,13 @@ from uuid import UUID
 from chassis.events import Event, subscriber
 
 from notifications.application.notifications import RecordNotification, handle_record_notification
-from notifications.infrastructure.dispatch import deliver_now
+from notifications.infrastructure.dispatch import dispatch
 from notifications.infrastructure.unit_of_work import DjangoNotificationsUnitOfWork
 
 
 def notify(recipient_id: str, address: str, template: str, **values: str) -> None:
     command = RecordNotification(UUID(recipient_id), address, template, values)
-    handle_record_notification(command, DjangoNotificationsUnitOfWork(), deliver_now)
+    handle_record_notification(command, DjangoNotificationsUnitOfWork(), dispatch)
 
 
 @subscriber("identity.user.registered.v1")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from functools import partial
 from uuid import UUID
 
 import pika
@@ -147,12 +148,17 @@ class Consumer:
                     logger.info("Skipping %s %s: handled already", event.type, event.id)
                     continue
                 first_time.discard(event.id)  # the same event twice in one batch
-                set_guid(event.correlationid or event.id)
+                correlation_id = event.correlationid or event.id
+                set_guid(correlation_id)
+                # What a handler leaves for after the commit (a task, an e-mail)
+                # runs under its event's correlation id too.
+                transaction.on_commit(partial(set_guid, correlation_id))
                 try:
                     for handler in self.handlers.get(event.type, []):
                         handler(event)
                 finally:
                     clear_guid()
+            transaction.on_commit(clear_guid)
 
     def _retry_or_park(
         self,

@@ -133,6 +133,7 @@ class ListingSearch:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     text: str = ""
+    max_available: int | None = None
     order: ListingOrder = ListingOrder.NAME
 
     def __post_init__(self) -> None:
@@ -153,4 +154,5 @@ class ListingSearch:
             and (self.min_price is None or product.price.amount >= self.min_price)
             and (self.max_price is None or product.price.amount <= self.max_price)
             and (not text or text in product.name.lower() or text in product.sku.lower())
+            and (self.max_available is None or listing.available <= self.max_available)
         )

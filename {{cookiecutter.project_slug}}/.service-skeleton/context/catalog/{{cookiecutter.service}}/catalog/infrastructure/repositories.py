@@ -172,6 +172,8 @@ class DjangoListingReader:
             rows = rows.filter(price__lte=search.max_price)
         if search.text:
             rows = rows.filter(Q(name__icontains=search.text) | Q(sku__icontains=search.text))
+        if search.max_available is not None:
+            rows = rows.filter(available__lte=search.max_available)
         return EntityPage(rows, _to_listing)
 
     def get(self, product_id: UUID) -> Listing:

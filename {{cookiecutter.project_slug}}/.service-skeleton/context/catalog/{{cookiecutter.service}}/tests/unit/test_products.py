@@ -7,7 +7,7 @@ import pytest
 
 from chassis.domain import Conflict, NotFound, RuleViolation
 
-from catalog.application import products
+from catalog.application import products, stock
 from catalog.domain.products import ListingOrder, ListingSearch
 from catalog.infrastructure.in_memory import InMemoryCatalogUnitOfWork, InMemoryListingReader
 
@@ -101,6 +101,18 @@ def test_listings_filter_and_order(uow):
     assert names(text="lamp", order=ListingOrder.PRICE_DESCENDING) == ["Floor lamp", "Desk lamp"]
     assert names(min_price=Decimal(40), max_price=Decimal(60)) == ["Chair"]
     assert names(active=True) == ["Desk lamp", "Floor lamp"]
+
+
+def test_listings_can_be_narrowed_to_those_running_low(uow):
+    create(uow, sku="LAMP-1", name="Desk lamp")
+    plenty = create(uow, sku="LAMP-2", name="Floor lamp")
+    stock.handle_adjust_stock(stock.AdjustStock(plenty.id, 50), uow)
+
+    running_low = products.handle_find_listings(
+        ListingSearch(max_available=5), InMemoryListingReader(uow)
+    )
+
+    assert [listing.product.name for listing in running_low] == ["Desk lamp"]
 
 
 def test_a_price_range_must_be_the_right_way_round():

@@ -1,0 +1,31 @@
+"""Notifications' Celery tasks: sending e-mail out of the request's or event's way."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from celery import Task, shared_task
+
+from chassis.tasks import retry_countdown
+
+from notifications.application.notifications import DeliverNotification, handle_deliver_notification
+from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
+from notifications.infrastructure.mail import DjangoMailer
+from notifications.infrastructure.unit_of_work import DjangoNotificationsUnitOfWork
+
+
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+def deliver_notification(self: Task, notification_id: str) -> str:
+    """Send a recorded notification; its status after this attempt.
+
+    An attempt the mail server refused is counted on the notification, which
+    stays pending, and the task runs again later; the last attempt fails it.
+    Running twice is harmless: a notification that is no longer pending is
+    left alone.
+    """
+    notification = handle_deliver_notification(
+        DeliverNotification(UUID(notification_id)), DjangoNotificationsUnitOfWork(), DjangoMailer()
+    )
+    if notification.status is DeliveryStatus.PENDING:
+        raise self.retry(countdown=retry_countdown(self.request.retries))
+    return notification.status.value

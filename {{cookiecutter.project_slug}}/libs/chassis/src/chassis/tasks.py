@@ -1,0 +1,123 @@
+"""Celery as every service runs it: one factory, one set of rules for tasks.
+
+A service with tasks has ``config/celery.py``::
+
+    app = create_celery_app("notifications")
+
+and adds :func:`celery_settings` to its settings. Its worker then runs
+``celery --app config worker`` and, if it has periodic tasks, ``celery --app
+config beat``. Beat's heartbeat (``python -m chassis.heartbeat beat``) is its
+health check.
+
+The rules, and why:
+
+- RabbitMQ is the broker (the project's virtual host, ``BROKER_URL``), each
+  service on a task queue of its own (``<service>.tasks``), so that one
+  service's worker never takes another's task.
+- Redis (``REDIS_URL``) keeps results, for a day.
+- JSON only: a message never carries code to run.
+- A task is acknowledged after it ran (``acks_late``) and handed back if its
+  worker dies, so it may run twice: tasks must be idempotent. One message is
+  prefetched at a time, so a long task holds back no other.
+- Every task has a time limit; a soft one first, so that it can clean up.
+- A task that fails for a reason that may pass retries after
+  :func:`retry_countdown`: exponential, with full jitter, so that tasks that
+  failed together do not all retry together.
+- The correlation id of the request or event that queued a task goes with it
+  and is on every log line the task writes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import environ
+from celery import Celery
+from celery.beat import PersistentScheduler
+from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.utils.time import get_exponential_backoff_interval
+from django_guid import clear_guid, get_guid, set_guid
+
+from chassis.heartbeat import beat
+
+CORRELATION_HEADER = "x_correlation_id"
+
+
+def create_celery_app(service: str) -> Celery:
+    """The Celery app of `service`, configured from its Django settings' ``CELERY_*``."""
+    app = Celery(service)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.autodiscover_tasks()
+    return app
+
+
+def celery_settings(*, name: str) -> dict[str, Any]:
+    """The ``CELERY_*`` settings of the service `name`, from the environment."""
+    env = environ.Env()
+    return {
+        "CELERY_BROKER_URL": env.str("BROKER_URL", default=""),
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        "CELERY_TASK_DEFAULT_QUEUE": env.str("CELERY_TASK_QUEUE", default=f"{name}.tasks"),
+        "CELERY_RESULT_BACKEND": env.str("REDIS_URL", default="") or None,
+        "CELERY_RESULT_EXPIRES": 24 * 60 * 60,
+        "CELERY_TASK_SERIALIZER": "json",
+        "CELERY_RESULT_SERIALIZER": "json",
+        "CELERY_ACCEPT_CONTENT": ["json"],
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        "CELERY_TASK_SOFT_TIME_LIMIT": env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60),
+        "CELERY_TASK_TIME_LIMIT": env.int("CELERY_TASK_TIME_LIMIT", default=90),
+        # Django's LOGGING (JSON lines) stays in charge of the worker's logs.
+        "CELERY_WORKER_HIJACK_ROOT_LOGGER": False,
+        # Beat's bookkeeping goes where a read-only container may write.
+        "CELERY_BEAT_SCHEDULE_FILENAME": str(
+            Path(tempfile.gettempdir()) / f"{name}-celerybeat-schedule"
+        ),
+        "CELERY_BEAT_SCHEDULE": {},
+        "CELERY_BEAT_SCHEDULER": "chassis.tasks:HeartbeatScheduler",
+        # Beat wakes at least this often, so that its heartbeat stays fresh.
+        "CELERY_BEAT_MAX_LOOP_INTERVAL": 30,
+        # What retry_countdown grows from, and its cap.
+        "TASK_RETRY_BACKOFF_SECONDS": env.int("TASK_RETRY_BACKOFF_SECONDS", default=30),
+        "TASK_RETRY_BACKOFF_MAX_SECONDS": 30 * 60,
+    }
+
+
+def retry_countdown(retries: int) -> int:
+    """Seconds before retrying a task that has been retried `retries` times already."""
+    from django.conf import settings
+
+    return get_exponential_backoff_interval(
+        factor=settings.TASK_RETRY_BACKOFF_SECONDS,
+        retries=retries,
+        maximum=settings.TASK_RETRY_BACKOFF_MAX_SECONDS,
+        full_jitter=True,
+    )
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery beat's own scheduler, beating the heartbeat at every turn of its loop."""
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        beat("beat")
+        return super().tick(*args, **kwargs)
+
+
+@before_task_publish.connect
+def _send_the_correlation_id(headers: dict[str, Any], **_: object) -> None:
+    correlation_id = get_guid()
+    if correlation_id:
+        headers.setdefault(CORRELATION_HEADER, correlation_id)
+
+
+@task_prerun.connect
+def _adopt_the_correlation_id(task: Any, **_: object) -> None:
+    set_guid(getattr(task.request, CORRELATION_HEADER, None) or task.request.id)
+
+
+@task_postrun.connect
+def _forget_the_correlation_id(**_: object) -> None:
+    clear_guid()
