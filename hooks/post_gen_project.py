@@ -77,6 +77,17 @@ def remove_unused_chassis_modules() -> None:
         (CHASSIS / "management" / "commands" / "scheduler_alive.py").unlink()
 
 
+def remove_kubernetes_unless_chosen() -> None:
+    if ANSWERS["use_kubernetes"] == "yes":
+        return
+    shutil.rmtree("deploy/k8s")
+    for service in service_names():
+        shutil.rmtree(SERVICES_DIR / service / "k8s")
+    for path in (KEYCLOAK_REALM / "kustomization.yaml", KEYCLOAK_REALM / "keycloak.yaml"):
+        path.unlink(missing_ok=True)
+    Path("scripts/k8s_secrets.py").unlink()
+
+
 def remove_unused_system_tests() -> None:
     """Each sample service has its system tests; plain services share test_items.py."""
     chosen = set(service_names())
@@ -118,6 +129,7 @@ def main() -> None:
         remove_what_no_task_queue_runs(name)
     remove_unused_chassis_modules()
     remove_unused_system_tests()
+    remove_kubernetes_unless_chosen()
     remove_keycloak_realm_unless_chosen()
     remove_skeleton()
     choose_license()

@@ -80,7 +80,8 @@ def test_an_identity_bake_has_no_keycloak(tmp_path, cookiecutter_config):
     project = bake(tmp_path, cookiecutter_config)
     services = compose_services(project)
 
-    assert not (project / "deploy").exists()
+    assert not (project / "deploy/keycloak").exists()
+    assert "keycloak" not in (project / "deploy/k8s/base/kustomization.yaml").read_text()
     assert "keycloak" not in services
     assert (
         services["catalog"]["environment"]["JWT_JWKS_URL"] == "http://identity:8000/api/identity/.well-known/jwks.json"

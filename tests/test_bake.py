@@ -12,6 +12,7 @@ import compose
 import yaml
 
 from tests.conftest import run, services_of, text_files
+from tests.variants import VARIANTS
 
 # Jinja left unrendered, or a reference to an answer that was never replaced.
 DEBRIS = re.compile(r"\{\{|\{%|\{#|cookiecutter\.")
@@ -158,3 +159,13 @@ def test_license_matches_the_answer(baked, variant):
         "Proprietary": "All rights reserved.",
     }[variant.answers.get("license", "MIT")]
     assert expected in license_text
+
+
+def test_without_kubernetes_nothing_of_it_is_left(bakery):
+    (variant,) = [variant for variant in VARIANTS if variant.id == "no-kubernetes"]
+    project = bakery.project(variant)
+
+    assert not (project / "deploy").exists()
+    assert list(project.glob("services/*/k8s")) == []
+    assert not (project / "scripts/k8s_secrets.py").exists()
+    assert "k8s" not in (project / "Makefile").read_text()

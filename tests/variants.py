@@ -48,6 +48,7 @@ VARIANTS = [
     Variant("no-celery", {"use_celery": "no"}),
     Variant("no-django-q", {"use_django_q": "no"}),
     Variant("no-task-queues", {"use_celery": "no", "use_django_q": "no"}, run_service_suites=True),
+    Variant("no-kubernetes", {"use_kubernetes": "no"}),
     # The token issuer, and what it changes with the services around it.
     Variant(
         "keycloak", {"auth_provider": "keycloak", "services": "catalog,orders,notifications"}, run_service_suites=True

@@ -68,6 +68,9 @@ def celery_settings(*, name: str) -> dict[str, Any]:
         "CELERY_TASK_ACKS_LATE": True,
         "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
         "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        # Worker processes; Celery's default, one per CPU of the machine, is far too
+        # many for a container given a slice of a big machine.
+        "CELERY_WORKER_CONCURRENCY": env.int("CELERY_WORKER_CONCURRENCY", default=2),
         "CELERY_TASK_SOFT_TIME_LIMIT": env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60),
         "CELERY_TASK_TIME_LIMIT": env.int("CELERY_TASK_TIME_LIMIT", default=90),
         # Django's LOGGING (JSON lines) stays in charge of the worker's logs.

@@ -362,7 +362,7 @@ def celery_worker(
         # Without gossip and mingle the worker keeps to itself: other workers share the broker.
         [
             *("-m", "celery", "--app", "config", "worker", "--loglevel", "INFO"),
-            *("--concurrency", "2", "--without-gossip", "--without-mingle"),
+            *("--without-gossip", "--without-mingle"),
             *("--hostname", f"{queue}@%h"),
         ],
         tmp_path_factory.mktemp("celery") / "worker.log",

@@ -1,0 +1,153 @@
+"""Every bake with Kubernetes on renders, for each overlay, manifests a current Kubernetes
+accepts (kubernetes-validate --strict), hardened and probed, with every service's workloads."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import Bakery, run
+from tests.variants import VARIANTS, Variant
+
+KUBERNETES_VERSION = "1.37.0"
+OVERLAYS = ("dev", "prod")
+WORKLOADS = ("Deployment", "StatefulSet", "Job")
+# Their images write beside their data at start: the rest of the system runs read-only.
+WRITABLE_IMAGES = ("rabbitmq:", "quay.io/keycloak/")
+
+
+_rendered: dict[tuple[Path, str], Path] = {}
+
+
+def rendered(project: Path, overlay: str) -> Path:
+    """`kubectl kustomize` of the overlay, after `make k8s-secrets` wrote its secrets; once
+    per bake and overlay."""
+    if (project, overlay) not in _rendered:
+        run([sys.executable, "scripts/k8s_secrets.py", overlay], cwd=project)
+        output = run(["kubectl", "kustomize", f"deploy/k8s/overlays/{overlay}"], cwd=project).stdout
+        path = project.parent / f"k8s-{overlay}.yaml"
+        path.write_text(output)
+        _rendered[project, overlay] = path
+    return _rendered[project, overlay]
+
+
+def documents_of(path: Path) -> list[dict]:
+    return [document for document in yaml.safe_load_all(path.read_text()) if document]
+
+
+@pytest.fixture(
+    params=[variant for variant in VARIANTS if variant.answers.get("use_kubernetes", "yes") == "yes"],
+    ids=lambda variant: variant.id,
+)
+def kubernetes_variant(request) -> Variant:
+    return request.param
+
+
+@pytest.fixture(params=OVERLAYS)
+def manifests(request, bakery: Bakery, kubernetes_variant: Variant) -> tuple[list[dict], Path]:
+    path = rendered(bakery.project(kubernetes_variant), request.param)
+    return documents_of(path), path
+
+
+def pod_specs(documents: list[dict]) -> Iterator[tuple[str, dict]]:
+    for document in documents:
+        if document["kind"] in WORKLOADS:
+            yield f"{document['kind']} {document['metadata']['name']}", document["spec"]["template"]["spec"]
+
+
+def test_manifests_pass_strict_validation(manifests):
+    _, path = manifests
+
+    run(
+        ["kubernetes-validate", "--strict", "--quiet", "--kubernetes-version", KUBERNETES_VERSION, path],
+        cwd=path.parent,
+    )
+
+
+def test_every_workload_is_hardened_and_limited(manifests):
+    documents, _ = manifests
+    for name, pod in pod_specs(documents):
+        assert pod["securityContext"]["runAsNonRoot"] is True, name
+        assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", name
+        assert pod["automountServiceAccountToken"] is False, name
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            where = f"{name}/{container['name']}"
+            security = container["securityContext"]
+            assert security["allowPrivilegeEscalation"] is False, where
+            assert security["capabilities"]["drop"] == ["ALL"], where
+            if not container["image"].startswith(WRITABLE_IMAGES):
+                assert security["readOnlyRootFilesystem"] is True, where
+            for bound in ("requests", "limits"):
+                assert {"cpu", "memory"} <= container["resources"][bound].keys(), where
+
+
+def test_every_long_running_container_is_probed(manifests):
+    documents, _ = manifests
+    for name, pod in pod_specs(documents):
+        if name.startswith("Job "):
+            continue
+        for container in pod["containers"]:
+            assert "livenessProbe" in container, f"{name}/{container['name']}"
+    services = {document["metadata"]["name"] for document in documents if document["kind"] == "Service"}
+    for name, pod in pod_specs(documents):
+        if name.split()[1] in services:  # it takes traffic: only once ready
+            for container in pod["containers"]:
+                assert "readinessProbe" in container, f"{name}/{container['name']}"
+
+
+def test_every_service_has_its_workloads_and_policies(manifests, kubernetes_variant):
+    variant = kubernetes_variant
+    documents, _ = manifests
+    names = {(document["kind"], document["metadata"]["name"]) for document in documents}
+    for service in variant.services:
+        expected = {
+            ("Deployment", service),
+            ("Service", service),
+            ("NetworkPolicy", service),
+            ("StatefulSet", f"{service}-db"),
+            ("NetworkPolicy", f"{service}-db"),
+            ("Job", f"{service}-release"),
+            ("HorizontalPodAutoscaler", service),
+            ("PodDisruptionBudget", service),
+            ("ServiceAccount", service),
+            ("Deployment", f"{service}-relay"),
+        }
+        assert expected <= names, expected - names
+    assert ("NetworkPolicy", "default-deny-ingress") in names
+    assert ("Ingress", "gateway") in names
+    assert (("Deployment", "keycloak") in names) == (variant.answers.get("auth_provider") == "keycloak")
+
+
+def test_every_referenced_config_and_secret_exists(manifests):
+    documents, _ = manifests
+    existing = {(document["kind"], document["metadata"]["name"]) for document in documents}
+    for name, pod in pod_specs(documents):
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            for source in container.get("envFrom", []):
+                kind, reference = next(iter(source.items()))
+                wanted = ("ConfigMap" if kind == "configMapRef" else "Secret", reference["name"])
+                assert wanted in existing, f"{name} reads {wanted}, which nothing makes"
+
+
+def test_overlays_differ_where_environments_do(bakery, kubernetes_variant):
+    dev, prod = (documents_of(rendered(bakery.project(kubernetes_variant), overlay)) for overlay in OVERLAYS)
+
+    def autoscalers(documents):
+        return {
+            d["metadata"]["name"]: d["spec"]["minReplicas"] for d in documents if d["kind"] == "HorizontalPodAutoscaler"
+        }
+
+    def secrets(documents):
+        return {d["metadata"]["name"].rsplit("-", 1)[0]: d["data"] for d in documents if d["kind"] == "Secret"}
+
+    assert set(autoscalers(dev).values()) == {1}
+    assert set(autoscalers(prod).values()) == {2}
+    assert {d["metadata"]["namespace"] for d in dev if "namespace" in d["metadata"]} != {
+        d["metadata"]["namespace"] for d in prod if "namespace" in d["metadata"]
+    }
+    shared = [name for name, data in secrets(dev).items() if data == secrets(prod)[name]]
+    assert shared == [], "dev and prod share a secret"
