@@ -88,6 +88,13 @@ def remove_kubernetes_unless_chosen() -> None:
     Path("scripts/k8s_secrets.py").unlink()
 
 
+def remove_unused_ci_pipelines() -> None:
+    if ANSWERS["ci_tool"] != "github":
+        shutil.rmtree(".github")
+    if ANSWERS["ci_tool"] != "gitlab":
+        Path(".gitlab-ci.yml").unlink()
+
+
 def remove_unused_system_tests() -> None:
     """Each sample service has its system tests; plain services share test_items.py."""
     chosen = set(service_names())
@@ -130,6 +137,7 @@ def main() -> None:
     remove_unused_chassis_modules()
     remove_unused_system_tests()
     remove_kubernetes_unless_chosen()
+    remove_unused_ci_pipelines()
     remove_keycloak_realm_unless_chosen()
     remove_skeleton()
     choose_license()

@@ -56,10 +56,11 @@ def databases_named_like(name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("variant", "service"), SUITES)
-def test_service_checks_and_tests_pass(bakery: Bakery, variant, service):
+def test_service_checks_and_tests_pass(bakery: Bakery, rabbitmq_vhost: str, variant, service):
     project = bakery.project(variant)
     database = unique_name()
-    env = django_env(project, database)
+    # The broker for the Celery workers and tasks that the suites of some services start.
+    env = {**django_env(project, database), "BROKER_URL": rabbitmq_vhost}
     service_dir = project / "services" / service
 
     run(["python", "manage.py", "check", "--fail-level", "WARNING"], cwd=service_dir, env=env)

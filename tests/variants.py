@@ -49,6 +49,9 @@ VARIANTS = [
     Variant("no-django-q", {"use_django_q": "no"}),
     Variant("no-task-queues", {"use_celery": "no", "use_django_q": "no"}, run_service_suites=True),
     Variant("no-kubernetes", {"use_kubernetes": "no"}),
+    Variant("gitlab", {"ci_tool": "gitlab"}),
+    Variant("gitlab-without-kubernetes", {"ci_tool": "gitlab", "use_kubernetes": "no"}),
+    Variant("no-ci", {"ci_tool": "none"}),
     # The token issuer, and what it changes with the services around it.
     Variant(
         "keycloak", {"auth_provider": "keycloak", "services": "catalog,orders,notifications"}, run_service_suites=True
