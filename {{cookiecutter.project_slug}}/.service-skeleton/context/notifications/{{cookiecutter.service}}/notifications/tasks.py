@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 from celery import Task, shared_task
+from django.conf import settings
 
 from chassis.tasks import retry_countdown
 
-from notifications.application.notifications import DeliverNotification, handle_deliver_notification
+from notifications.application.notifications import (
+    DeliverNotification,
+    RedispatchStalled,
+    handle_deliver_notification,
+    handle_redispatch_stalled,
+)
 from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
 from notifications.infrastructure.mail import DjangoMailer
 from notifications.infrastructure.unit_of_work import DjangoNotificationsUnitOfWork
@@ -29,3 +36,15 @@ def deliver_notification(self: Task, notification_id: str) -> str:
     if notification.status is DeliveryStatus.PENDING:
         raise self.retry(countdown=retry_countdown(self.request.retries))
     return notification.status.value
+
+
+@shared_task
+def redispatch_stalled_notifications() -> int:
+    """Queue again the notifications whose delivery was lost; how many. Beat runs it."""
+    command = RedispatchStalled(timedelta(minutes=settings.NOTIFICATIONS_STALLED_MINUTES))
+    redispatched = handle_redispatch_stalled(
+        command,
+        DjangoNotificationsUnitOfWork(),
+        lambda notification_id: deliver_notification.delay(str(notification_id)),
+    )
+    return len(redispatched)

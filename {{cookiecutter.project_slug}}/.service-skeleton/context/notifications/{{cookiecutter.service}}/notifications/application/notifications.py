@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from notifications.domain.messages import compose
@@ -72,6 +72,25 @@ def handle_deliver_notification(
             notification = notification.delivered(datetime.now(UTC))
         uow.notifications.save(notification)
     return notification
+
+
+@dataclass(frozen=True)
+class RedispatchStalled:
+    """Dispatch again what has been pending, untouched, for `stalled_for`: its delivery
+    was lost on the way (the task queue was away when it was dispatched, say)."""
+
+    stalled_for: timedelta
+
+
+def handle_redispatch_stalled(
+    command: RedispatchStalled, uow: NotificationsUnitOfWork, dispatch: Dispatch
+) -> list[UUID]:
+    """The notifications dispatched again."""
+    with uow:
+        stalled = uow.notifications.stalled(datetime.now(UTC) - command.stalled_for)
+    for notification_id in stalled:
+        dispatch(notification_id)
+    return stalled
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from chassis.persistence import InMemoryUnitOfWork
 
-from notifications.domain.notifications import Notification
+from notifications.domain.notifications import DeliveryStatus, Notification
 from notifications.infrastructure.mail import DeliveryError
 from notifications.infrastructure.repositories import no_such_notification
 
@@ -27,6 +28,14 @@ class InMemoryNotificationRepository:
 
     def save(self, notification: Notification) -> None:
         self.rows[notification.id] = notification
+
+    def stalled(self, untouched_since: datetime) -> list[UUID]:
+        waiting = [
+            n
+            for n in self.rows.values()
+            if n.status is DeliveryStatus.PENDING and n.updated_at < untouched_since
+        ]
+        return [n.id for n in sorted(waiting, key=lambda notification: notification.updated_at)]
 
 
 class InMemoryNotificationsUnitOfWork(InMemoryUnitOfWork):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -23,6 +24,9 @@ class NotificationRepository(Protocol):
 
     def save(self, notification: Notification) -> None:
         """Store a changed notification."""
+
+    def stalled(self, untouched_since: datetime) -> list[UUID]:
+        """The pending notifications nothing has happened to since then, oldest first."""
 
 
 class NotificationReader(Protocol):
@@ -50,6 +54,12 @@ class DjangoNotificationRepository:
     def save(self, notification: Notification) -> None:
         fields = _fields(notification)
         models.Notification.objects.filter(pk=fields.pop("id")).update(**fields)
+
+    def stalled(self, untouched_since: datetime) -> list[UUID]:
+        rows = models.Notification.objects.filter(
+            status=DeliveryStatus.PENDING, updated_at__lt=untouched_since
+        )
+        return list(rows.order_by("updated_at").values_list("id", flat=True))
 
 
 class DjangoNotificationReader:

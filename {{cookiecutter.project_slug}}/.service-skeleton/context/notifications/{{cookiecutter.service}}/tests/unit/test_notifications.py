@@ -1,5 +1,7 @@
 """Notification rules and use cases, on in-memory repositories and an in-memory mailer."""
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
@@ -34,6 +36,22 @@ def deliver(uow, notification, mailer):
     return notifications.handle_deliver_notification(
         notifications.DeliverNotification(notification.id), uow, mailer
     )
+
+
+def test_only_notifications_stalled_for_long_are_dispatched_again(uow):
+    stalled, fresh, delivered = record(uow), record(uow), record(uow)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    for notification in (stalled, delivered):
+        uow.notifications.save(replace(notification, updated_at=an_hour_ago))
+    deliver(uow, uow.notifications.rows[delivered.id], OutboxMailer())
+    dispatched = []
+
+    redispatched = notifications.handle_redispatch_stalled(
+        notifications.RedispatchStalled(timedelta(minutes=15)), uow, dispatched.append
+    )
+
+    assert redispatched == dispatched == [stalled.id]
+    assert fresh.id not in dispatched
 
 
 def test_a_notification_is_recorded_then_dispatched(uow):
