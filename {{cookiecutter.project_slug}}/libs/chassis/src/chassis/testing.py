@@ -353,7 +353,7 @@ def celery_worker(
     django_db_setup: None, smtp_server: MailServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServiceProcess]:
     """A real worker of the service's Celery app, on this run's task queue and test database,
-    sending mail to ``smtp_server``; its queue is deleted at the end."""
+    sending mail to ``smtp_server``; its queue and exchange are deleted at the end."""
     import pika
     from django.conf import settings
 
@@ -384,5 +384,7 @@ def celery_worker(
             yield worker
         finally:
             worker.stop()
-            amqp.channel().queue_delete(queue)
+            channel = amqp.channel()
+            channel.queue_delete(queue)
+            channel.exchange_delete(queue)  # Celery routes to a queue through its namesake
 {%- endif %}
