@@ -1,8 +1,9 @@
 """Finish the project the answers describe.
 
 Cookiecutter cannot loop over folders, so every service is rendered from the
-one skeleton shipped in `.service-skeleton/`: the `shell` every service shares,
-then its bounded context (its own sample domain, or the plain example). What
+one skeleton shipped in `.service-skeleton/`: the `shell` every service shares
+(its settings take a sample's own from `shell/templates/settings/`), then its
+bounded context (its own sample domain, or the plain example). What
 a task queue the answers turned off would run goes. Then the skeleton goes,
 the chosen licence becomes LICENSE, and `.env` is written with secrets that
 belong to this project alone.

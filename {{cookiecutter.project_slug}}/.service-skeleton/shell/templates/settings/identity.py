@@ -1,28 +1,3 @@
-"""Settings of the identity service.
-
-Everything every service shares comes from the chassis (see
-``chassis.settings`` for the environment variables it reads); this module adds
-only what is special about identity: its user model and its signing key.
-"""
-
-from pathlib import Path
-
-import environ
-
-from chassis.settings import service_settings
-
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-globals().update(
-    service_settings(
-        name="identity",
-        base_dir=BASE_DIR,
-        apps=["identity"],
-    ),
-)
-
-env = environ.Env()
-
 AUTH_USER_MODEL = "identity.User"
 
 # Every release makes sure the operators' account exists (see ensure_staff_user).
