@@ -34,6 +34,8 @@ from dotenv import dotenv_values
 from native import PROJECT_DIR
 from psycopg import sql
 
+from chassis.queues import wait_until_consumed
+
 CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
 
 
@@ -110,22 +112,6 @@ class Service:
                 worker.send_signal(signal.SIGTERM)
         for worker in self.workers:
             worker.wait(timeout=30)
-
-
-def wait_for_consumers(broker_url: str, queue: str, count: int) -> None:
-    """Until `count` consumers consume `queue`: a consumer consumes once its queue is bound, and
-    an event published before then would reach nobody."""
-    deadline = time.monotonic() + 60
-    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
-        channel = amqp.channel()
-        while time.monotonic() < deadline:
-            try:
-                if channel.queue_declare(queue, passive=True).method.consumer_count >= count:
-                    return
-            except pika.exceptions.ChannelClosedByBroker:
-                channel = amqp.channel()
-            time.sleep(0.1)
-    sys.exit("error: the consumers never started consuming.")
 
 
 def delete_topology(broker_url: str, names: str) -> None:
@@ -274,7 +260,10 @@ def measure_bus(
             service.migrate()
         for _ in range(arguments.consumers):
             consuming.start("consume_events")
-        wait_for_consumers(broker_url, names, arguments.consumers)
+        try:
+            wait_until_consumed(broker_url, names, arguments.consumers)
+        except TimeoutError:
+            sys.exit("error: the consumers never started consuming.")
         producing.start("relay_events")
         producer = Producer(producer_url, broker_url, names)
         handled(consumer_url, producer.write(200), timeout=60)  # warm up

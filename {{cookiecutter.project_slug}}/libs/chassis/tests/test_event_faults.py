@@ -13,13 +13,13 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
-import pika
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count
 
 from chassis.events import publish
 from chassis.models import OutboxMessage
+from chassis.queues import queue_status, wait_until_consumed
 from chassis.testing import database_url_for_tests, eventually
 
 from tests.conftest import CuttableLink
@@ -75,7 +75,7 @@ def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings
     consumer = Worker("consume_events", env, tmp_path / "consumer.log")
     relay = Worker("relay_events", env, tmp_path / "relay.log")
     consumer.start()
-    wait_for_consumer(events_settings)
+    wait_until_consumed(events_settings["BROKER_URL"], events_settings["QUEUE"])
     relay.start()
     producing = threading.Thread(target=produce, daemon=True)
     producing.start()
@@ -107,7 +107,10 @@ def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings
     assert sorted(Effect.objects.values_list("number", flat=True)) == list(range(EVENTS))
     assert not OutboxMessage.objects.filter(sent_at=None).exists()
     assert (
-        queue_status(events_settings, f"{events_settings['QUEUE']}.dead-letter").message_count == 0
+        queue_status(
+            events_settings["BROKER_URL"], f"{events_settings['QUEUE']}.dead-letter"
+        ).message_count
+        == 0
     )
 
 
@@ -121,21 +124,3 @@ def produce() -> None:
             time.sleep(0.01)
     finally:
         connection.close()
-
-
-def wait_for_consumer(events: dict) -> None:
-    """Until the consumer consumes, which it does once its queue is bound: the relay's events
-    would have nowhere to go before then."""
-    eventually(
-        lambda: queue_status(events, events["QUEUE"]).consumer_count > 0,
-        message="the consumer never started consuming",
-    )
-
-
-def queue_status(events: dict, queue: str) -> pika.spec.Queue.DeclareOk:
-    """Messages and consumers of `queue`; none of either while it does not exist."""
-    with pika.BlockingConnection(pika.URLParameters(events["BROKER_URL"])) as amqp:
-        try:
-            return amqp.channel().queue_declare(queue, passive=True).method
-        except pika.exceptions.ChannelClosedByBroker:
-            return pika.spec.Queue.DeclareOk(queue, message_count=0, consumer_count=0)

@@ -9,6 +9,7 @@ from chassis.events import Event
 from chassis.events.broker import Topology
 from chassis.events.consumer import Consumer
 from chassis.models import InboxMessage
+from chassis.queues import wait_until_consumed
 from chassis.testing import eventually
 
 from tests.models import Effect
@@ -33,9 +34,6 @@ class Broker:
     def queue_depth(self, queue: str) -> int:
         return self.channel.queue_declare(queue, passive=True).method.message_count
 
-    def consumers(self, queue: str) -> int:
-        return self.channel.queue_declare(queue, passive=True).method.consumer_count
-
     def publish(self, body: bytes, routing_key: str = "sample.widget.shipped.v1") -> None:
         properties = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
         self.channel.basic_publish(self.events["EXCHANGE"], routing_key, body, properties)
@@ -55,22 +53,9 @@ class Broker:
 def broker(events_settings, in_thread):
     in_thread(Consumer)
     broker = Broker(events_settings)
-    # A consumer consumes only once its queue is bound: an event published
-    # before then would have nowhere to go.
-    eventually(
-        lambda: _consuming(broker, events_settings["QUEUE"]),
-        message="the consumer never started consuming",
-    )
+    wait_until_consumed(events_settings["BROKER_URL"], events_settings["QUEUE"])
     yield broker
     broker.amqp.close()
-
-
-def _consuming(broker: Broker, queue: str) -> bool:
-    try:
-        return broker.consumers(queue) > 0
-    except pika.exceptions.ChannelClosedByBroker:
-        broker.channel = broker.amqp.channel()
-        return False
 
 
 def test_an_event_delivered_twice_takes_effect_once(broker, events_settings):

@@ -357,6 +357,8 @@ def celery_worker(
     import pika
     from django.conf import settings
 
+    from chassis.queues import wait_until_consumed
+
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     worker = ServiceProcess(
         # Without gossip and mingle the worker keeps to itself: other workers share the broker.
@@ -369,21 +371,19 @@ def celery_worker(
         # Retries after a second or so, not half a minute: the backoff's shape is the same.
         env={"EMAIL_URL": smtp_server.url, "TASK_RETRY_BACKOFF_SECONDS": "1"},
     )
-    with pika.BlockingConnection(pika.URLParameters(settings.CELERY_BROKER_URL)) as amqp:
-
-        def consuming() -> bool:
-            if worker.process.poll() is not None:
-                pytest.fail(f"the Celery worker stopped:\n{worker.output()}")
-            try:
-                return amqp.channel().queue_declare(queue, passive=True).method.consumer_count > 0
-            except pika.exceptions.ChannelClosedByBroker:
-                return False
-
+    try:
         try:
-            eventually(consuming, 60, "the Celery worker never took its queue")
-            yield worker
-        finally:
-            worker.stop()
+            wait_until_consumed(
+                settings.CELERY_BROKER_URL,
+                queue,
+                still_running=lambda: worker.process.poll() is None,
+            )
+        except (RuntimeError, TimeoutError) as error:
+            pytest.fail(f"{error}: the Celery worker never took its queue:\n{worker.output()}")
+        yield worker
+    finally:
+        worker.stop()
+        with pika.BlockingConnection(pika.URLParameters(settings.CELERY_BROKER_URL)) as amqp:
             channel = amqp.channel()
             channel.queue_delete(queue)
             channel.exchange_delete(queue)  # Celery routes to a queue through its namesake
