@@ -297,11 +297,12 @@ def smtp_server() -> Iterator[MailServer]:
 @pytest.fixture
 def mailbox(smtp_server: MailServer, settings: Any) -> MailServer:
     """The SMTP server, empty, with this process's mail going to it over SMTP."""
+    import environ
+
     smtp_server.reset()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(smtp_server.url.rpartition(":")[2])
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    # The settings EMAIL_URL would give, as the services read it in production.
+    for name, value in environ.Env.email_url_config(smtp_server.url).items():
+        setattr(settings, name, value)
     return smtp_server
 
 
