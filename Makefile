@@ -22,11 +22,11 @@ $(BIN)/python: requirements.txt
 
 install: $(BIN)/python ## Create .venv with the template's tooling
 
-demo: install ## Generate the default project into build/demo and run it behind its gateway; Ctrl-C stops it
+demo: install ## Generate the default project, with the React frontend, into build/demo and run it behind its gateway; Ctrl-C stops it
 	@# A previous demo's databases and virtual host go before its folder does.
 	if [ -x $(DEMO_DIR)/.venv/bin/python ]; then $(MAKE) -C $(DEMO_DIR) unprovision; fi
 	rm -rf $(DEMO_DIR)
-	$(BIN)/cookiecutter --no-input --output-dir build . project_slug=demo
+	$(BIN)/cookiecutter --no-input --output-dir build . project_slug=demo frontend=react
 	$(MAKE) -C $(DEMO_DIR) dev
 
 bench: ## Measure the demo (run make demo once first): cold boot, a list endpoint direct and through the gateway, the event bus

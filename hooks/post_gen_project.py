@@ -26,6 +26,7 @@ SYSTEM_TESTS = Path("tests/system")
 KEYCLOAK_REALM = Path("deploy/keycloak")
 LICENSES = Path(".licenses")
 CHASSIS = Path("libs/chassis/src/chassis")
+FRONTEND = Path("frontend")
 
 
 def service_names() -> list[str]:
@@ -105,6 +106,18 @@ def remove_unused_system_tests() -> None:
         (SYSTEM_TESTS / "test_items.py").unlink()
 
 
+def remove_frontend_unless_chosen() -> None:
+    if ANSWERS["frontend"] == "react":
+        if ANSWERS["auth_provider"] != "identity":
+            # No identity service to ask for its document: its client stays as generated.
+            (FRONTEND / "openapi" / "identity.json").unlink()
+        return
+    shutil.rmtree(FRONTEND)
+    for path in (SYSTEM_TESTS / "test_frontend.py", SYSTEM_TESTS / "Dockerfile"):
+        path.unlink()
+    Path("scripts/api_client.py").unlink()
+
+
 def remove_keycloak_realm_unless_chosen() -> None:
     if ANSWERS["auth_provider"] != "keycloak":
         shutil.rmtree(KEYCLOAK_REALM)
@@ -139,6 +152,7 @@ def main() -> None:
     remove_unused_system_tests()
     remove_kubernetes_unless_chosen()
     remove_unused_ci_pipelines()
+    remove_frontend_unless_chosen()
     remove_keycloak_realm_unless_chosen()
     remove_skeleton()
     choose_license()

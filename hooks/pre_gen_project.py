@@ -37,6 +37,8 @@ RESERVED_SERVICE_NAMES = frozenset(
 )  # fmt: skip
 # The sample services read state that another sample service publishes.
 SAMPLE_NEEDS = {"orders": ("catalog",)}
+# The frontend's pages are those of the sample shop.
+FRONTEND_NEEDS = ("catalog", "orders", "notifications")
 # The identity service is the identity provider: it is listed exactly when chosen.
 IDENTITY_SERVICE = "identity"
 DOMAIN_NAME = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
@@ -100,6 +102,18 @@ def check_services() -> None:
         )
 
 
+def check_frontend() -> None:
+    if ANSWERS["frontend"] != "react":
+        return
+    missing = [need for need in FRONTEND_NEEDS if need not in service_names(ANSWERS["services"])]
+    if missing:
+        raise InvalidAnswer(
+            "frontend",
+            "react",
+            f"the React frontend shows the sample shop: add {', '.join(missing)} to services (or choose none)",
+        )
+
+
 def check_service_name(given: str, name: str) -> None:
     if not SERVICE_NAME.fullmatch(name) or len(name) > SERVICE_NAME_MAX:
         raise InvalidAnswer(
@@ -130,6 +144,7 @@ def main() -> None:
     check_pattern("domain_name", DOMAIN_NAME, "use a lowercase host name such as shop.example.com")
     check_pattern("version", VERSION, "use MAJOR.MINOR.PATCH, e.g. 0.1.0")
     check_services()
+    check_frontend()
 
 
 if __name__ == "__main__":

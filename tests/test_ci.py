@@ -37,7 +37,9 @@ def test_github_workflow_is_valid_pinned_and_least_privileged(bakery: Bakery, va
     github_workflow = yaml.safe_load(path.read_text())
     jobs = github_workflow["jobs"]
 
-    assert list(jobs) == ["lint", "test", "system", "deploy"]
+    with_frontend = variant.answers.get("frontend") == "react"
+    assert list(jobs) == ["lint", "test", *(["frontend"] if with_frontend else []), "system", "deploy"]
+    assert jobs["system"]["needs"] == (["test", "frontend"] if with_frontend else "test")
     assert github_workflow["permissions"] == {"contents": "read"}
     assert "cancel-in-progress" in github_workflow["concurrency"]
     for name, job in jobs.items():
@@ -62,6 +64,7 @@ def test_gitlab_pipeline_is_valid_and_complete(bakery: Bakery, variant):
     (targets,) = pipeline["test"]["parallel"]["matrix"]
     assert targets["TARGET"] == ["chassis", *variant.services]
     assert "$CI_DEFAULT_BRANCH" in pipeline["deploy"]["rules"][0]["if"]
+    assert ("frontend" in pipeline) == (variant.answers.get("frontend") == "react")
 
 
 def test_the_templates_own_workflow_runs_the_readme_test_command():
@@ -70,5 +73,6 @@ def test_the_templates_own_workflow_runs_the_readme_test_command():
     workflow = yaml.safe_load(path.read_text())
 
     (job,) = workflow["jobs"].values()
-    assert job["steps"][-1]["run"] == "make test"
+    (test_step,) = [step for step in job["steps"] if step.get("run") == "make test"]
+    assert test_step["env"]["CHROMIUM"]
     assert workflow["permissions"] == {"contents": "read"}

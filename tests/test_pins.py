@@ -21,7 +21,8 @@ def pinned(requirements: list[str]) -> dict[str, str]:
 
 
 def test_generated_pins_match_the_suite(tmp_path, cookiecutter_config):
-    project = bake(tmp_path, cookiecutter_config)
+    # With the frontend, whose end-to-end tests add Playwright.
+    project = bake(tmp_path, cookiecutter_config, frontend="react")
     chassis = tomllib.loads((project / "libs/chassis/pyproject.toml").read_text())["project"]
     dev_tools = [
         line

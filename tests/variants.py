@@ -52,6 +52,13 @@ VARIANTS = [
     Variant("gitlab", {"ci_tool": "gitlab"}),
     Variant("gitlab-without-kubernetes", {"ci_tool": "gitlab", "use_kubernetes": "no"}),
     Variant("no-ci", {"ci_tool": "none"}),
+    # The frontend, with each token issuer and each pipeline.
+    Variant("react", {"frontend": "react"}),
+    Variant(
+        "react-keycloak",
+        {"frontend": "react", "auth_provider": "keycloak", "services": "catalog,orders,notifications"},
+    ),
+    Variant("react-gitlab-without-kubernetes", {"frontend": "react", "ci_tool": "gitlab", "use_kubernetes": "no"}),
     # The token issuer, and what it changes with the services around it.
     Variant(
         "keycloak", {"auth_provider": "keycloak", "services": "catalog,orders,notifications"}, run_service_suites=True
@@ -85,6 +92,10 @@ INVALID_ANSWERS = [
     ({"services": "identity,orders"}, "orders needs catalog in the list too"),
     ({"services": "catalog,orders"}, "auth_provider identity needs the identity service in the list"),
     ({"auth_provider": "keycloak"}, "with auth_provider keycloak, leave identity out"),
+    (
+        {"frontend": "react", "services": "identity,catalog,orders"},
+        "frontend: 'react' is not valid; the React frontend shows the sample shop: add notifications",
+    ),
 ]
 
 # Choices Cookiecutter itself refuses before any hook runs.
@@ -93,4 +104,5 @@ INVALID_CHOICES = [
     ({"python_version": "2.7"}, "2.7 provided for choice variable python_version"),
     ({"use_celery": "maybe"}, "maybe provided for choice variable use_celery"),
     ({"use_django_q": "true"}, "true provided for choice variable use_django_q"),
+    ({"frontend": "vue"}, "vue provided for choice variable frontend"),
 ]

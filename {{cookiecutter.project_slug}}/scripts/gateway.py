@@ -19,6 +19,10 @@ from native import MissingServer, require_nginx, services
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 GATEWAY_DIR = PROJECT_DIR / "gateway"
+{%- if cookiecutter.frontend == "react" %}
+# Built by `make frontend`, which `make dev` runs first.
+FRONTEND_DIR = PROJECT_DIR / "frontend" / "dist"
+{%- endif %}
 RUN_DIR = PROJECT_DIR / ".run" / "gateway"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 DEFAULTS = {
@@ -52,6 +56,13 @@ def values(environment: dict[str, str]) -> dict[str, str]:
     """What each ${NAME} of the template stands for on this machine."""
     found = {name: environment.get(name, default) for name, default in DEFAULTS.items()}
     found["GATEWAY_PUBLIC_DIR"] = str(GATEWAY_DIR / "public")
+{%- if cookiecutter.frontend == "react" %}
+    found["GATEWAY_FRONTEND_DIR"] = str(FRONTEND_DIR)
+{%- if cookiecutter.auth_provider == "keycloak" %}
+    found["GATEWAY_OIDC_AUTHORITY"] = environment["JWT_ISSUER"]
+    found["GATEWAY_OIDC_CLIENT_ID"] = "{{ cookiecutter.project_slug }}-frontend"
+{%- endif %}
+{%- endif %}
     for service in services():
         port = environment.get(f"{service.upper()}_PORT")
         if not port:

@@ -142,7 +142,11 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
     else:
         print(
             f"Every service is ready.\n"
+{%- if cookiecutter.frontend == "react" %}
+            f"  Frontend  {gateway}/\n"
+{%- else %}
             f"  Gateway   {gateway}/\n"
+{%- endif %}
             f"  API docs  {gateway}/docs/\n"
             f"  Registry  {gateway}/registry\n"
             f"  RabbitMQ  amqp://{env['LOCAL_RABBITMQ']}, virtual host {env['RABBITMQ_USER']}\n"

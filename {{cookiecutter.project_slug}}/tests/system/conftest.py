@@ -20,11 +20,15 @@ SERVICES = sorted(path.parent.name for path in (PROJECT_DIR / "services").glob("
 PROBLEM = "application/problem+json"
 
 
+def setting(name: str, default: str | None = None) -> str | None:
+    """A setting from the environment, else from .env (a container gets them as variables)."""
+    return os.environ.get(name) or dotenv_values(PROJECT_DIR / ".env").get(name, default)
+
+
 def gateway_url() -> str:
-    if url := os.environ.get("GATEWAY_URL"):
+    if url := setting("GATEWAY_URL"):
         return url.rstrip("/")
-    port = dotenv_values(PROJECT_DIR / ".env").get("GATEWAY_PORT", "8080")
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{setting('GATEWAY_PORT', '8080')}"
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +88,7 @@ def sign_in(gateway: httpx.Client, email: str, password: str) -> dict:
 @pytest.fixture(scope="session")
 def staff_token(gateway: httpx.Client) -> str:
     """The operators' account that every release of identity keeps (its credentials are in .env)."""
-    env = {**dotenv_values(PROJECT_DIR / ".env"), **os.environ}
-    tokens = sign_in(gateway, env["IDENTITY_STAFF_EMAIL"], env["IDENTITY_STAFF_PASSWORD"])
+    tokens = sign_in(gateway, setting("IDENTITY_STAFF_EMAIL"), setting("IDENTITY_STAFF_PASSWORD"))
     return tokens["access_token"]
 
 

@@ -75,6 +75,7 @@ class ProductDetailView(generics.GenericAPIView):
     @swagger_auto_schema(
         operation_summary="Change some fields of a product (staff)",
         request_body=serializers.ReviseProductSerializer,
+        responses={200: serializers.ListingSerializer},
     )
     def patch(self, request: Request, product_id: UUID) -> Response:
         data = _valid(serializers.ReviseProductSerializer(data=request.data))
