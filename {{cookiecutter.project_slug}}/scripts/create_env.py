@@ -5,8 +5,9 @@ An empty value in `.env.example` is a secret when its name says so:
 ``*_SECRET_KEY`` gets a random token, ``*_PASSWORD`` a random run of letters
 and digits, ``*_SIGNING_KEY`` an
 RSA private key (made by openssl, base64 of its PEM), ``*_SIGNING_KEY_ID`` a
-name for it. An existing `.env` is left alone. Needs Python's standard library
-and, for a signing key, the openssl command.
+name for it. An existing `.env` keeps every value it has, and gains the
+settings it lacks (a service added since, say), secrets made the same way. Needs
+Python's standard library and, for a signing key, the openssl command.
 """
 
 from __future__ import annotations
@@ -67,12 +68,34 @@ def env_from_example(example: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def setting_name(line: str) -> str | None:
+    name, separator, _ = line.partition("=")
+    return name if separator and not line.startswith("#") else None
+
+
+def add_missing_settings(env_file: Path, example: str) -> None:
+    present = {setting_name(line) for line in env_file.read_text().splitlines()}
+    missing = [
+        line
+        for line in example.splitlines()
+        if (name := setting_name(line)) is not None and name not in present
+    ]
+    if not missing:
+        print(f"{env_file.name} has every setting of .env.example; leaving it as it is.")
+        return
+    with env_file.open("a") as handle:
+        handle.write("\n# Added from .env.example\n" + env_from_example("\n".join(missing)))
+    names = ", ".join(setting_name(line) or "" for line in missing)
+    print(f"Added to {env_file.name} what it lacked: {names}.")
+
+
 def main() -> int:
     env_file = PROJECT_DIR / ".env"
+    example = (PROJECT_DIR / ".env.example").read_text()
     if env_file.exists():
-        print(f"{env_file.name} exists; leaving it as it is.")
+        add_missing_settings(env_file, example)
         return 0
-    content = env_from_example((PROJECT_DIR / ".env.example").read_text())
+    content = env_from_example(example)
     # Created readable by its owner only: it holds every secret of the system.
     descriptor = os.open(env_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
