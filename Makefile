@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build/demo
 
-.PHONY: help install demo bench test lint
+.PHONY: help install demo bench test lint docs
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ bench: ## Measure the demo (run make demo once first): cold boot, a list endpoin
 
 test: install ## Bake every variant, check it, and run the representative ones' own tests
 	$(BIN)/pytest -n auto --dist loadgroup
+
+docs: install ## Build the documentation site into build/site (MkDocs, warnings are errors)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 lint: install ## Lint the template's own code (hooks and tests)
 	$(BIN)/ruff check hooks tests

@@ -131,6 +131,9 @@ def test_the_event_catalog_is_up_to_date_and_every_subscription_is_published(bak
     senders = {name.split(".sends.")[0] for name in catalog["operations"] if ".sends." in name}
     assert senders <= set(variant.services)
     assert catalog["channels"], "no service publishes anything"
+    page = (baked / "docs/events.md").read_text()
+    for event_type in catalog["channels"]:
+        assert f"| `{event_type}` |" in page
     for name, operation in catalog["operations"].items():
         channel = operation["channel"]["$ref"].removeprefix("#/channels/")
         assert channel in catalog["channels"], name

@@ -1,9 +1,10 @@
-"""Write docs/asyncapi.json: every event of the system, who publishes it and who handles it.
+"""Write docs/asyncapi.json: every event of the system, who publishes it and who handles it;
+and docs/events.md, the same as a page for people.
 
 What a service publishes is the schemas in services/<name>/<name>/event_schemas/;
 what it handles is the ``@subscriber("...")`` decorators of its subscribers.py,
 read without importing it. Run it after changing either (`make asyncapi`);
-``--check`` fails if the document is out of date.
+``--check`` fails if either file is out of date.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ PROJECT_NAME = "{{ cookiecutter.project_name }}"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
 DOCUMENT = PROJECT_DIR / "docs" / "asyncapi.json"
+CATALOG_PAGE = PROJECT_DIR / "docs" / "events.md"
 EXCHANGE = {"name": "events", "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}
 
 
@@ -119,19 +121,56 @@ def document() -> dict:
     }
 
 
+def services_that(verb: str, event_type: str, asyncapi: dict) -> str:
+    """The services with the operation `<service>.<verb>.<event_type>`."""
+    suffix = f".{verb}.{event_type}"
+    found = [name.removesuffix(suffix) for name in asyncapi["operations"] if name.endswith(suffix)]
+    return ", ".join(found) or "none yet"
+
+
+def catalog_page(asyncapi: dict) -> str:
+    """One row per event type: its publisher, its handlers, what it says."""
+    rows = [
+        f"| `{event_type}` | {services_that('sends', event_type, asyncapi)} "
+        f"| {services_that('receives', event_type, asyncapi)} | {message['summary']} |"
+        for event_type, message in sorted(asyncapi["components"]["messages"].items())
+    ]
+    return "\n".join(
+        [
+            "# Events",
+            "",
+            "Every event between the services, written by `make asyncapi` from their event",
+            "schemas and subscribers, like `asyncapi.json` beside it (the full schemas).",
+            "Each is a CloudEvent on the `events` topic exchange, its type the routing key.",
+            "",
+            "| Event | Published by | Handled by | What it says |",
+            "| --- | --- | --- | --- |",
+            *rows,
+            "",
+        ]
+    )
+
+
 def main() -> int:
-    text = json.dumps(document(), indent=2) + "\n"
+    asyncapi = document()
+    outputs = {
+        DOCUMENT: json.dumps(asyncapi, indent=2) + "\n",
+        CATALOG_PAGE: catalog_page(asyncapi),
+    }
     if "--check" in sys.argv[1:]:
-        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
+        stale = [
+            path for path, text in outputs.items() if not path.exists() or path.read_text() != text
+        ]
+        for path in stale:
             print(
-                f"{DOCUMENT.relative_to(PROJECT_DIR)} is out of date: run `make asyncapi`.",
+                f"{path.relative_to(PROJECT_DIR)} is out of date: run `make asyncapi`.",
                 file=sys.stderr,
             )
-            return 1
-        return 0
+        return 1 if stale else 0
     DOCUMENT.parent.mkdir(exist_ok=True)
-    DOCUMENT.write_text(text)
-    print(f"Wrote {DOCUMENT.relative_to(PROJECT_DIR)}.")
+    for path, text in outputs.items():
+        path.write_text(text)
+        print(f"Wrote {path.relative_to(PROJECT_DIR)}.")
     return 0
 
 
