@@ -4,7 +4,7 @@
 import { identity } from "../api/client";
 import { asProblem, type Problem } from "../api/problems";
 import type { IdentityAuth } from "./provider";
-import { sessionFromToken, type Session } from "./session";
+import { sessionFromToken, sessionStore } from "./session";
 
 const STORAGE_KEY = "identity.tokens";
 const RENEW_BEFORE_MS = 30_000;
@@ -15,13 +15,12 @@ interface Tokens {
 }
 
 export function identityAuth(storage: Storage = sessionStorage): IdentityAuth {
-  const listeners = new Set<() => void>();
-  let session: Session | null = null;
+  const store = sessionStore();
   let renewal: ReturnType<typeof setTimeout> | undefined;
 
   function keep(tokens: Tokens | null): void {
     clearTimeout(renewal);
-    session = tokens ? sessionFromToken(tokens.access_token) : null;
+    const session = tokens ? sessionFromToken(tokens.access_token) : null;
     if (tokens && session) {
       storage.setItem(STORAGE_KEY, JSON.stringify(tokens));
       const delay = Math.max(session.expiresAt - Date.now() - RENEW_BEFORE_MS, 0);
@@ -29,7 +28,7 @@ export function identityAuth(storage: Storage = sessionStorage): IdentityAuth {
     } else {
       storage.removeItem(STORAGE_KEY);
     }
-    listeners.forEach((listener) => listener());
+    store.set(session);
   }
 
   async function renew(refreshToken: string): Promise<void> {
@@ -58,11 +57,8 @@ export function identityAuth(storage: Storage = sessionStorage): IdentityAuth {
 
   return {
     kind: "identity",
-    current: () => session,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    current: store.current,
+    subscribe: store.subscribe,
     signIn,
     async signUp(email, password, fullName) {
       const { error, response } = await identity.POST("/accounts/", {

@@ -2,7 +2,7 @@
 // PKCE against the realm the gateway names in /config.json, as its public client.
 import { UserManager, WebStorageStateStore, type User } from "oidc-client-ts";
 import { CALLBACK_PATH, type KeycloakAuth } from "./provider";
-import { sessionFromToken, type Session } from "./session";
+import { sessionFromToken, sessionStore } from "./session";
 
 export function keycloakAuth(authority: string, clientId: string): KeycloakAuth {
   const origin = window.location.origin;
@@ -15,12 +15,10 @@ export function keycloakAuth(authority: string, clientId: string): KeycloakAuth 
     automaticSilentRenew: true,
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
   });
-  const listeners = new Set<() => void>();
-  let session: Session | null = null;
+  const store = sessionStore();
 
   function keep(user: User | null): void {
-    session = user && !user.expired ? sessionFromToken(user.access_token) : null;
-    listeners.forEach((listener) => listener());
+    store.set(user && !user.expired ? sessionFromToken(user.access_token) : null);
   }
 
   manager.events.addUserLoaded(keep);
@@ -29,11 +27,8 @@ export function keycloakAuth(authority: string, clientId: string): KeycloakAuth 
 
   return {
     kind: "keycloak",
-    current: () => session,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    current: store.current,
+    subscribe: store.subscribe,
     async redirectToSignIn({ register, returnTo }) {
       // prompt=create opens Keycloak's registration form instead of its sign-in form.
       await manager.signinRedirect({

@@ -37,3 +37,20 @@ export function sessionFromToken(accessToken: string): Session {
 export function isStaff(session: Session | null): boolean {
   return session?.roles.includes(STAFF_ROLE) ?? false;
 }
+
+/** The current session and who wants to hear of its changes: what every sign-in method keeps. */
+export function sessionStore() {
+  const listeners = new Set<() => void>();
+  let session: Session | null = null;
+  return {
+    current: (): Session | null => session,
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    set(next: Session | null): void {
+      session = next;
+      listeners.forEach((listener) => listener());
+    },
+  };
+}
