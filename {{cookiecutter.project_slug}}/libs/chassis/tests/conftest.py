@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from chassis.events import Event
+from chassis.events.broker import Topology
 
 
 def broker_url() -> str:
@@ -48,9 +49,11 @@ def events_settings(settings) -> Iterator[dict]:
             f"{name}.retry.1s",
             f"{name}.retry.2s",
             f"{name}.probe",
+            f"{name}.unroutable",
         ):
             channel.queue_delete(queue)
         channel.exchange_delete(name)
+        channel.exchange_delete(f"{name}.unroutable")
 
 
 class Probe:
@@ -60,7 +63,7 @@ class Probe:
         self.amqp = pika.BlockingConnection(pika.URLParameters(events["BROKER_URL"]))
         self.channel = self.amqp.channel()
         self.queue = f"{events['QUEUE']}.probe"
-        self.channel.exchange_declare(events["EXCHANGE"], exchange_type="topic", durable=True)
+        Topology.from_settings().declare_exchange(self.channel)
         self.channel.queue_declare(self.queue, durable=True)
         self.channel.queue_bind(self.queue, events["EXCHANGE"], routing_key="#")
 

@@ -1,5 +1,6 @@
 """Nothing lost, nothing applied twice: 1,200 events while the consumer and the relay are killed
-mid-stream (SIGKILL) and the link to the broker is cut, as when the broker restarts."""
+mid-stream (SIGKILL) and the link to the broker is cut, as when the broker restarts; and a
+database outage that outlasts the queue's delivery limit many times over."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
+import pika
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count
 
-from chassis.events import publish
+from chassis.events import Event, publish
 from chassis.models import OutboxMessage
 from chassis.queues import queue_status, wait_until_consumed
 from chassis.testing import database_url_for_tests, eventually
@@ -57,21 +59,31 @@ class Worker:
             self.process.wait(timeout=30)
 
 
+def through(url: str, link: CuttableLink) -> str:
+    """`url` with its host and port replaced by the link's."""
+    parts = urlsplit(url)
+    return urlunsplit(
+        parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@127.0.0.1:{link.port}")
+    )
+
+
+def worker_env(events_settings: dict, **overrides: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
+        "DATABASE_URL": database_url_for_tests(),
+        "BROKER_URL": events_settings["BROKER_URL"],
+        "EVENTS_EXCHANGE": events_settings["EXCHANGE"],
+        "EVENTS_QUEUE": events_settings["QUEUE"],
+        **overrides,
+    }
+
+
 @pytest.mark.django_db(transaction=True)
 def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings, tmp_path):
     broker = urlsplit(events_settings["BROKER_URL"])
     link = CuttableLink((broker.hostname, broker.port or 5672))
-    through_link = urlunsplit(
-        broker._replace(netloc=f"{broker.netloc.rpartition('@')[0]}@127.0.0.1:{link.port}")
-    )
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
-        "DATABASE_URL": database_url_for_tests(),
-        "BROKER_URL": through_link,
-        "EVENTS_EXCHANGE": events_settings["EXCHANGE"],
-        "EVENTS_QUEUE": events_settings["QUEUE"],
-    }
+    env = worker_env(events_settings, BROKER_URL=through(events_settings["BROKER_URL"], link))
     consumer = Worker("consume_events", env, tmp_path / "consumer.log")
     relay = Worker("relay_events", env, tmp_path / "relay.log")
     consumer.start()
@@ -124,3 +136,62 @@ def produce() -> None:
             time.sleep(0.01)
     finally:
         connection.close()
+
+
+# Far fewer than the outage's redelivery cycles, had the consumer handed its deliveries back.
+SMALL_DELIVERY_LIMIT = 1
+OUTAGE_SECONDS = 12
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_longer_than_the_delivery_limit_parks_and_repeats_nothing(
+    events_settings, tmp_path
+):
+    database = urlsplit(database_url_for_tests())
+    link = CuttableLink((database.hostname, database.port or 5432))
+    env = worker_env(
+        events_settings,
+        DATABASE_URL=through(database_url_for_tests(), link),
+        EVENTS_DELIVERY_LIMIT=str(SMALL_DELIVERY_LIMIT),
+    )
+    consumer = Worker("consume_events", env, tmp_path / "consumer.log")
+    consumer.start()
+    amqp = pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"]))
+    channel = amqp.channel()
+    channel.confirm_delivery()
+
+    def send(numbers: range) -> None:
+        for number in numbers:
+            event = Event(
+                type=WidgetShipped.TYPE,
+                source="/tests",
+                data={"widget_id": str(uuid4()), "number": number},
+            )
+            channel.basic_publish(events_settings["EXCHANGE"], event.type, event.to_json())
+
+    try:
+        wait_until_consumed(events_settings["BROKER_URL"], events_settings["QUEUE"])
+        send(range(100))
+        eventually(lambda: Effect.objects.count() >= 100, message="the consumer never got going")
+        outage = threading.Thread(target=link.cut, args=(OUTAGE_SECONDS,))
+        outage.start()
+        send(range(100, 130))  # fewer than one prefetch: the same deliveries wait out the outage
+        outage.join()
+        eventually(
+            lambda: Effect.objects.count() >= 130,
+            timeout=60,
+            message=lambda: f"{Effect.objects.count()} of 130 events took effect after the outage",
+        )
+    finally:
+        consumer.stop()
+        amqp.close()
+        link.close()
+        connection.close()
+
+    repeated = Effect.objects.values("event_id").annotate(times=Count("id")).filter(times__gt=1)
+    assert list(repeated) == [], "an event took effect twice"
+    assert sorted(Effect.objects.values_list("number", flat=True)) == list(range(130))
+    for queue in (events_settings["QUEUE"], f"{events_settings['QUEUE']}.dead-letter"):
+        assert queue_status(events_settings["BROKER_URL"], queue).message_count == 0, queue
+    log = (tmp_path / "consumer.log").read_text()
+    assert "Database unavailable, holding" in log, "the outage never reached the consumer"

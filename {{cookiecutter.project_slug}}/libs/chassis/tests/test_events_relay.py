@@ -4,13 +4,15 @@ import threading
 from datetime import timedelta
 from uuid import uuid4
 
+import pika
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from chassis.events import publish
+from chassis.events import Event, publish
 from chassis.events.relay import Relay
 from chassis.models import OutboxMessage
+from chassis.queues import queue_status
 from chassis.testing import eventually
 
 from tests.events import WidgetShipped
@@ -56,6 +58,27 @@ def test_a_second_relay_waits_for_the_first(probe, in_thread):
     numbers = [event.data["number"] for event in probe.take(300)]
     assert numbers == list(range(300))
     assert probe.take(1, timeout=2) == [], "an event went out twice"
+
+
+def test_an_event_no_queue_is_bound_for_waits_where_an_operator_can_read_it(
+    events_settings, in_thread
+):
+    in_thread(Relay)
+
+    produce(range(1))
+
+    unroutable = f"{events_settings['EXCHANGE']}.unroutable"
+    eventually(lambda: queue_status(events_settings["BROKER_URL"], unroutable).message_count == 1)
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        _method, _properties, body = amqp.channel().basic_get(unroutable, auto_ack=True)
+    assert Event.from_json(body).id == str(OutboxMessage.objects.get().event_id)
+    eventually(lambda: not OutboxMessage.objects.filter(sent_at=None).exists())
+
+
+def test_the_relay_listens_on_a_connection_made_as_djangos_are(events_settings):
+    with Relay(threading.Event())._listener() as listener:
+        assert listener.execute("SHOW statement_timeout").fetchone() == ("30s",)
+        assert listener.info.dbname == connection.settings_dict["NAME"]
 
 
 def test_sent_rows_are_pruned_once_old(events_settings):

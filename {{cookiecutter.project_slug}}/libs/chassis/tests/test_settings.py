@@ -76,3 +76,31 @@ def test_a_service_env_file_supplies_defaults_but_the_environment_wins(clean_env
     assert settings["SECRET_KEY"] == "from-file"
     assert settings["DEBUG"] is False
     assert settings["SERVICE_INFO"].version == "1.2.3"
+
+
+def test_the_database_gives_up_on_a_silent_server_and_an_endless_statement(clean_env, service_dir):
+    clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
+    clean_env.setenv("DATABASE_URL", "postgres://shop:pw@db.internal/catalog?sslmode=require")
+    clean_env.setenv("DATABASE_STATEMENT_TIMEOUT", "7")
+
+    options = service_settings(name="catalog", base_dir=service_dir, apps=[])["DATABASES"][
+        "default"
+    ]["OPTIONS"]
+
+    assert options == {
+        "sslmode": "require",
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=7s",
+    }
+
+
+@pytest.mark.django_db
+def test_a_statement_that_outlasts_its_timeout_is_cancelled():
+    from django.db import OperationalError, connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("30s",)
+        cursor.execute("SET LOCAL statement_timeout = '100ms'")
+        with pytest.raises(OperationalError, match="statement timeout"):
+            cursor.execute("SELECT pg_sleep(1)")

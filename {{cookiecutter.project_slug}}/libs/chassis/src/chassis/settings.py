@@ -17,11 +17,18 @@ they are written in one place. Environment variables read:
 ``DATABASE_URL``
     Any URL django-environ understands; a SQLite file next to the service
     unless set.
+``DATABASE_CONNECT_TIMEOUT``, ``DATABASE_STATEMENT_TIMEOUT``
+    Seconds to wait for PostgreSQL to answer a connection (5), and for a
+    statement to finish (30) before it is cancelled.
 ``REDIS_URL``
     The cache; a per-process memory cache unless set.
 ``BROKER_URL``
     The AMQP URL of RabbitMQ, for the event relay and consumer (see
     ``chassis.events``); web processes never connect to it.
+``EVENTS_EXCHANGE``, ``EVENTS_QUEUE``, ``EVENTS_DELIVERY_LIMIT``
+    The events exchange (``events``), this service's queue (its name), and
+    how many unsettled deliveries of one message its queue allows before it
+    dead-letters the message (20).
 ``EMAIL_URL``, ``DEFAULT_FROM_EMAIL``
     The SMTP server mail goes through, as a django-environ e-mail URL
     (``smtp://user:password@host:587/?tls=True``), and the sender; the local
@@ -122,13 +129,7 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
                 },
             },
         ],
-        "DATABASES": {
-            "default": {
-                **env.db("DATABASE_URL", default=f"sqlite:///{base_dir / 'db.sqlite3'}"),
-                "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
-                "CONN_HEALTH_CHECKS": True,
-            },
-        },
+        "DATABASES": {"default": _database(env, base_dir)},
         "CACHES": {"default": _cache(env, name)},
         **env.email_url("EMAIL_URL", default="smtp://localhost:25"),
         "EMAIL_TIMEOUT": 10,
@@ -196,6 +197,9 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
             "QUEUE": env.str("EVENTS_QUEUE", default=name),
             # Seconds a failed event waits before each retry; then it is dead-lettered.
             "RETRY_DELAYS": [1, 5, 30, 120, 600],
+            # Deliveries of one message that were never settled (its consumer died each
+            # time) before the broker dead-letters it; set, so that RabbitMQ 3 and 4 agree.
+            "DELIVERY_LIMIT": env.int("EVENTS_DELIVERY_LIMIT", default=20),
             "PREFETCH": 50,
             "RELAY_WINDOW": 500,
             "RELAY_POLL_SECONDS": 1.0,
@@ -208,6 +212,23 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
         "JWT_JWKS_URL": env.str("JWT_JWKS_URL", default=""),
         "LOGGING": logging_config(service=name, level=env.str("DJANGO_LOG_LEVEL", default="INFO")),
     }
+
+
+def _database(env: environ.Env, base_dir: Path) -> dict[str, Any]:
+    database = {
+        **env.db("DATABASE_URL", default=f"sqlite:///{base_dir / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        # A server that does not answer, or a query that never ends, holds a worker
+        # (and its database connection) hostage: both give up, and the request fails.
+        options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+        statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+        server_options = f"{options.get('options', '')} -c statement_timeout={statement_timeout}s"
+        options["options"] = server_options.strip()
+    return database
 
 
 def _cache(env: environ.Env, service: str) -> dict[str, Any]:

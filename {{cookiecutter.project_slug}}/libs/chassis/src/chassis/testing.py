@@ -216,12 +216,18 @@ def api_as(token_issuer: TokenIssuer) -> Callable[[Principal], APIClient]:
     return client_for
 
 
-def eventually(check: Callable[[], Any], timeout: float = 30, message: str = "") -> Any:
-    """The first true value `check` returns within `timeout` seconds; fails the test otherwise."""
+def eventually(
+    check: Callable[[], Any], timeout: float = 30, message: str | Callable[[], str] = ""
+) -> Any:
+    """The first true value `check` returns within `timeout` seconds; fails the test otherwise.
+
+    `message` says what was wrong; a callable is asked at the time of failure.
+    """
     deadline = time.monotonic() + timeout
     while not (result := check()):
         if time.monotonic() > deadline:
-            pytest.fail(f"still not true after {timeout} s: {message}")
+            detail = message() if callable(message) else message
+            pytest.fail(f"still not true after {timeout} s: {detail}")
         time.sleep(0.1)
     return result
 

@@ -6,17 +6,36 @@ failed event waits in one of the service's retry queues (each with its own
 delay, after which it goes back to the main queue); after the last attempt it
 is parked in the service's dead-letter queue with the error.
 
+Nothing is dropped by the broker. The main queue is a quorum queue with an
+explicit delivery limit (RabbitMQ 4 would otherwise impose 20, and 3.x none):
+a message delivered that many times without being settled (a consumer that
+crashes on it, again and again) is dead-lettered to the same dead-letter
+queue, at least once. An event no queue is bound for (a type nobody
+subscribes to yet) goes to the exchange's alternate exchange and waits in
+``<exchange>.unroutable`` for as long as the outbox keeps sent rows, where an
+operator can read it; it is not an error, since subscribers may come later.
+
 :func:`connection` is the process's one broker connection (the chassis owns it:
-no code of a service opens another).
+no code of a service opens another). The relay alone keeps an asynchronous
+connection of its own, for its window of unconfirmed messages.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import pika
 from django.conf import settings
 from pika.adapters.blocking_connection import BlockingChannel
+
+# Dead-lettering that the broker confirms, so that a message moved to the
+# dead-letter queue is never lost on the way (it needs reject-publish overflow).
+AT_LEAST_ONCE_DEAD_LETTERING = {
+    "x-dead-letter-strategy": "at-least-once",
+    "x-overflow": "reject-publish",
+}
 
 
 @dataclass(frozen=True)
@@ -24,11 +43,24 @@ class Topology:
     exchange: str
     queue: str
     retry_delays: tuple[int, ...]
+    delivery_limit: int
+    unroutable_retention_seconds: int
 
     @classmethod
     def from_settings(cls) -> Topology:
         events = settings.EVENTS
-        return cls(events["EXCHANGE"], events["QUEUE"], tuple(events["RETRY_DELAYS"]))
+        return cls(
+            events["EXCHANGE"],
+            events["QUEUE"],
+            tuple(events["RETRY_DELAYS"]),
+            events["DELIVERY_LIMIT"],
+            events["OUTBOX_RETENTION_DAYS"] * 86_400,
+        )
+
+    @property
+    def unroutable_queue(self) -> str:
+        """Where events no queue is bound for wait (also the name of the alternate exchange)."""
+        return f"{self.exchange}.unroutable"
 
     @property
     def dead_letter_queue(self) -> str:
@@ -38,23 +70,98 @@ class Topology:
         """The queue an event waits in after failing `attempt` times (1 is the first failure)."""
         return f"{self.queue}.retry.{self.retry_delays[attempt - 1]}s"
 
-    def declare_exchange(self, channel: BlockingChannel) -> None:
-        channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+    def exchange_declarations(self) -> list[Declaration]:
+        """The events exchange, with the alternate exchange and queue of what it cannot route."""
+        return [
+            Declaration(
+                "exchange_declare",
+                {"exchange": self.unroutable_queue, "exchange_type": "fanout", "durable": True},
+            ),
+            Declaration(
+                "queue_declare",
+                {
+                    "queue": self.unroutable_queue,
+                    "durable": True,
+                    "arguments": {"x-message-ttl": self.unroutable_retention_seconds * 1000},
+                },
+            ),
+            Declaration(
+                "queue_bind", {"queue": self.unroutable_queue, "exchange": self.unroutable_queue}
+            ),
+            Declaration(
+                "exchange_declare",
+                {
+                    "exchange": self.exchange,
+                    "exchange_type": "topic",
+                    "durable": True,
+                    "arguments": {"alternate-exchange": self.unroutable_queue},
+                },
+            ),
+        ]
 
-    def declare_queues(self, channel: BlockingChannel, event_types: list[str]) -> None:
-        self.declare_exchange(channel)
-        channel.queue_declare(self.queue, durable=True, arguments={"x-queue-type": "quorum"})
-        for event_type in event_types:
-            channel.queue_bind(self.queue, self.exchange, routing_key=event_type)
+    def queue_declarations(self, event_types: list[str]) -> list[Declaration]:
+        """The service's queues, bound to `event_types`, and the exchange they hang off."""
+        declarations = [
+            *self.exchange_declarations(),
+            Declaration("queue_declare", {"queue": self.dead_letter_queue, "durable": True}),
+            Declaration(
+                "queue_declare",
+                {
+                    "queue": self.queue,
+                    "durable": True,
+                    "arguments": {
+                        "x-queue-type": "quorum",
+                        "x-delivery-limit": self.delivery_limit,
+                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-routing-key": self.dead_letter_queue,
+                        **AT_LEAST_ONCE_DEAD_LETTERING,
+                    },
+                },
+            ),
+        ]
+        declarations += [
+            Declaration(
+                "queue_bind",
+                {"queue": self.queue, "exchange": self.exchange, "routing_key": event_type},
+            )
+            for event_type in event_types
+        ]
         for attempt, delay in enumerate(self.retry_delays, start=1):
             # Expired messages go back to the main queue through the default exchange.
             arguments = {
+                "x-queue-type": "quorum",
                 "x-message-ttl": delay * 1000,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": self.queue,
+                **AT_LEAST_ONCE_DEAD_LETTERING,
             }
-            channel.queue_declare(self.retry_queue(attempt), durable=True, arguments=arguments)
-        channel.queue_declare(self.dead_letter_queue, durable=True)
+            declarations.append(
+                Declaration(
+                    "queue_declare",
+                    {"queue": self.retry_queue(attempt), "durable": True, "arguments": arguments},
+                )
+            )
+        return declarations
+
+    def declare_exchange(self, channel: BlockingChannel) -> None:
+        declare(channel, self.exchange_declarations())
+
+    def declare_queues(self, channel: BlockingChannel, event_types: list[str]) -> None:
+        declare(channel, self.queue_declarations(event_types))
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One step of declaring the topology: a channel method and its arguments, as data, so that
+    blocking channels and the relay's asynchronous one declare exactly the same things."""
+
+    method: str
+    arguments: dict[str, Any]
+
+
+def declare(channel: BlockingChannel, declarations: list[Declaration]) -> None:
+    for declaration in declarations:
+        getattr(channel, declaration.method)(**declaration.arguments)
 
 
 def parameters() -> pika.URLParameters:
@@ -65,19 +172,21 @@ def parameters() -> pika.URLParameters:
     return params
 
 
-_connection: pika.BlockingConnection | None = None
+# One per thread: pika's connections are not thread-safe, and the rare process
+# that runs a consumer in each of several threads (a test) needs one each.
+_local = threading.local()
 
 
 def connection() -> pika.BlockingConnection:
     """The process's broker connection, opened on first use and again after it was lost."""
-    global _connection
-    if _connection is None or _connection.is_closed:
-        _connection = pika.BlockingConnection(parameters())
-    return _connection
+    current = getattr(_local, "connection", None)
+    if current is None or current.is_closed:
+        current = _local.connection = pika.BlockingConnection(parameters())
+    return current
 
 
 def close() -> None:
-    global _connection
-    if _connection is not None and _connection.is_open:
-        _connection.close()
-    _connection = None
+    current = getattr(_local, "connection", None)
+    if current is not None and current.is_open:
+        current.close()
+    _local.connection = None

@@ -15,14 +15,18 @@ e-mail, a call) goes through ``transaction.on_commit``.
 A handler that fails sends the event to a retry queue, which hands it back
 after its delay (each retry waits longer); after the last retry the event is
 parked in the service's dead-letter queue with the error, for a person to look
-at. A database outage is not the event's fault: the message goes back to the
-queue, and the consumer pauses.
+at. A database outage is not the events' fault: the consumer holds the
+deliveries it has (unacknowledged, so the broker keeps them for it), takes no
+more, and waits with growing pauses until the database answers, then handles
+them. Returning them to the queue instead would count a delivery each time
+against the queue's delivery limit, and a long outage would dead-letter them.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from functools import partial
 from uuid import UUID
@@ -107,26 +111,53 @@ class Consumer:
                 received.append((Event.from_json(body), properties, body))
             except InvalidEvent as error:
                 self._park(channel, body, properties, attempts=1, error=str(error))
-        last_tag = batch[-1][0].delivery_tag
-        try:
+        while True:
             try:
-                self._apply([event for event, _, _ in received])
+                self._apply_batch(channel, received)
+                break
+            except DATABASE_OUTAGE as error:
+                logger.warning(
+                    "Database unavailable, holding %d events until it is back: %s",
+                    len(received),
+                    error,
+                )
+                if not self._wait_for_the_database(channel):
+                    # Stopping: closing the channel gives the deliveries back to the queue.
+                    return
+        channel.basic_ack(batch[-1][0].delivery_tag, multiple=True)
+
+    def _apply_batch(
+        self, channel: BlockingChannel, received: list[tuple[Event, pika.BasicProperties, bytes]]
+    ) -> None:
+        try:
+            self._apply([event for event, _, _ in received])
+        except DATABASE_OUTAGE:
+            raise
+        except Exception as error:
+            if len(received) == 1:
+                self._retry_or_park(channel, *received[0], error)
+            else:
+                self._apply_one_by_one(channel, received)
+
+    def _wait_for_the_database(self, channel: BlockingChannel) -> bool:
+        """Pause until the database answers again (True), or until asked to stop (False)."""
+        while not self.stop.is_set():
+            connection.close()
+            self._pause(channel, self.backoff.pause())
+            try:
+                connection.ensure_connection()
             except DATABASE_OUTAGE:
-                raise
-            except Exception as error:
-                if len(received) == 1:
-                    self._retry_or_park(channel, *received[0], error)
-                else:
-                    self._apply_one_by_one(channel, received)
-        except DATABASE_OUTAGE as error:
-            logger.warning(
-                "Database unavailable, returning %d events to the queue: %s", len(batch), error
-            )
-            close_old_connections()
-            channel.basic_nack(last_tag, multiple=True, requeue=True)
-            self.stop.wait(self.backoff.pause())
-            return
-        channel.basic_ack(last_tag, multiple=True)
+                continue
+            self.backoff.reset()
+            return True
+        return False
+
+    def _pause(self, channel: BlockingChannel, seconds: float) -> None:
+        """Wait `seconds`, or less if asked to stop, answering the broker's heartbeats meanwhile."""
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set() and (left := deadline - time.monotonic()) > 0:
+            beat("consumer")  # waiting for the database is what it should be doing
+            channel.connection.sleep(min(left, 0.2))
 
     def _apply_one_by_one(
         self, channel: BlockingChannel, received: list[tuple[Event, pika.BasicProperties, bytes]]

@@ -1,4 +1,4 @@
-"""The relay: publishes committed outbox rows in order, and marks each sent once the broker confirms it.
+"""The relay: publishes committed outbox rows, and marks each sent once the broker confirms it.
 
 Publisher confirms are what make "sent" true: a row is marked only when the
 broker has taken responsibility for its message. Waiting for each confirm in
@@ -6,12 +6,29 @@ turn caps a publisher near a thousand messages a second, so the relay keeps a
 window of messages in flight on pika's asynchronous connection and settles
 them as confirms arrive (the broker confirms many at once).
 
+Which rows: every row not marked sent and not already in flight, lowest
+sequence first. A row's sequence is taken when it is written, not when its
+transaction commits, so a row written before one already published can
+become visible after it; the relay never assumes that sequences commit in
+order, and such a row is published as soon as its commit is seen.
+
+What order is promised: on one connection, rows go out in the order of their
+sequences among those committed at the time. Events about one aggregate keep
+their order, because the writes that produce them are serialised by the
+aggregate's row lock (the second transaction writes its row after the first
+committed). Events about different aggregates carry no order between them;
+nor does a message the broker refused (nack), which goes out again behind
+later ones, nor an event a consumer retries. Consumers are written for that
+(see chassis.events.consumer).
+
 A commit wakes the relay at once through PostgreSQL's LISTEN/NOTIFY; it also
 polls, in case a notification is missed. One relay per service publishes at a
-time (an advisory lock makes a second one wait), so rows leave in the order
-they were written. If the broker or the database goes away, the relay
-reconnects with growing pauses; unconfirmed rows are simply published again,
-which consumers take in their stride (their inbox skips what they have seen).
+time: replicas wait on an advisory lock held by the active one's listening
+connection. If the broker or the database goes away, the relay reconnects
+with growing pauses; unconfirmed rows are simply published again. The one
+moment two relays can publish the same row is a failover (the active relay's
+database session ended while its last messages were in flight): consumers
+take such a duplicate in their stride, their inbox skips what they have seen.
 """
 
 from __future__ import annotations
@@ -82,16 +99,9 @@ class Relay:
             self.stop.wait(self.backoff.pause())
 
     def _listener(self) -> psycopg.Connection:
-        """A connection of its own, to hold the lock and hear commits."""
-        database = connection.settings_dict
-        return psycopg.connect(
-            dbname=database["NAME"],
-            user=database["USER"],
-            password=database["PASSWORD"],
-            host=database["HOST"],
-            port=database["PORT"] or None,
-            autocommit=True,
-        )
+        """A connection of its own, to hold the lock and hear commits, made as Django makes
+        its own (TLS, timeouts and every other option of DATABASES included)."""
+        return psycopg.connect(**connection.get_connection_params(), autocommit=True)
 
     def _wait_for_the_lock(self, listener: psycopg.Connection) -> bool:
         while not self.stop.is_set():
@@ -131,8 +141,10 @@ class _Publisher:
         self.error: BaseException | None = None
         self.unconfirmed: dict[int, int] = {}  # delivery tag -> outbox sequence
         self.confirmed: list[int] = []  # sequences not marked sent yet
+        # Published and not yet marked sent (unconfirmed or confirmed): never published again
+        # on this connection, unless the broker refuses them.
+        self.in_flight: set[int] = set()
         self.next_tag = 0
-        self.watermark = 0  # the last sequence published on this connection
         self.listening = False
 
     # Connection and channel
@@ -156,14 +168,19 @@ class _Publisher:
         channel.confirm_delivery(ack_nack_callback=self.on_confirm, callback=self.on_confirming)
 
     def on_confirming(self, _frame: Method) -> None:
-        self.channel.exchange_declare(
-            self.relay.topology.exchange,
-            exchange_type="topic",
-            durable=True,
-            callback=self.on_ready,
+        self._declare(self.relay.topology.exchange_declarations())
+
+    def _declare(self, declarations: list[broker.Declaration]) -> None:
+        """Declare the exchange step by step, each step in the callback of the one before."""
+        if not declarations:
+            self.on_ready()
+            return
+        first, *rest = declarations
+        getattr(self.channel, first.method)(
+            **first.arguments, callback=lambda _frame: self._declare(rest)
         )
 
-    def on_ready(self, _frame: Method) -> None:
+    def on_ready(self) -> None:
         logger.info("Relay publishing to %s", self.relay.topology.exchange)
         self.relay.backoff.reset()
         ioloop = self.amqp.ioloop
@@ -187,7 +204,8 @@ class _Publisher:
         if room <= 0 or self.channel is None or not self.channel.is_open:
             return
         rows = list(
-            OutboxMessage.objects.filter(sent_at=None, sequence__gt=self.watermark)
+            OutboxMessage.objects.filter(sent_at=None)
+            .exclude(sequence__in=self.in_flight)
             .order_by("sequence")
             .values_list("sequence", "event_id", "event_type", "body")[:room]
         )
@@ -203,7 +221,7 @@ class _Publisher:
             )
             self.next_tag += 1
             self.unconfirmed[self.next_tag] = sequence
-            self.watermark = sequence
+            self.in_flight.add(sequence)
 
     def on_confirm(self, frame: Method) -> None:
         method = frame.method
@@ -222,12 +240,13 @@ class _Publisher:
             logger.warning(
                 "The broker refused %d messages; they will be published again", len(sequences)
             )
-            self.watermark = min(self.watermark, min(sequences) - 1)
+            self.in_flight.difference_update(sequences)
             self._guarded(self.publish_pending)
 
     def _mark_sent(self) -> None:
         sequences, self.confirmed = self.confirmed, []
         OutboxMessage.objects.filter(sequence__in=sequences).update(sent_at=timezone.now())
+        self.in_flight.difference_update(sequences)
         self.publish_pending()
 
     # Upkeep

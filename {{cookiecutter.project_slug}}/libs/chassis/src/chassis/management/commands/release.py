@@ -13,6 +13,7 @@ from argparse import ArgumentParser
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from chassis.events import broker
 from chassis.events.broker import Topology
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
+        if connection.vendor == "postgresql":
+            # A migration may rewrite a big table: the release waits for it, however long.
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         event_types = sorted(handlers())
         if settings.EVENTS["BROKER_URL"] and event_types:
