@@ -116,8 +116,8 @@ def in_thread() -> Iterator[Callable[[type], threading.Event]]:
 
 
 class CuttableLink:
-    """A TCP proxy to the broker: relays and consumers connect through it, and a test can cut it
-    (every open connection dropped, new ones refused) as a broker restart would."""
+    """A TCP proxy to a server (the broker, the database, Redis): a process connects through it,
+    and a test can cut it (every open connection dropped, new ones refused) as a restart would."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
@@ -154,8 +154,8 @@ class CuttableLink:
             with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
 
-    def cut(self, seconds: float) -> None:
-        """Drop every connection, and refuse new ones for `seconds`."""
+    def down(self) -> None:
+        """Drop every connection, and refuse new ones until :meth:`restore`."""
         self.up.clear()
         with self.lock:
             sockets, self.sockets = self.sockets, []
@@ -163,8 +163,15 @@ class CuttableLink:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
-        time.sleep(seconds)
+
+    def restore(self) -> None:
         self.up.set()
+
+    def cut(self, seconds: float) -> None:
+        """Go down for `seconds`, as a server restarting does."""
+        self.down()
+        time.sleep(seconds)
+        self.restore()
 
     def close(self) -> None:
         self.closing = True

@@ -26,6 +26,7 @@ from typing import Any, Self, TypeVar, overload
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
+from chassis.caching import ReadCache
 from chassis.events.outbox import DomainEvent, publish
 
 EntityT = TypeVar("EntityT")
@@ -53,6 +54,9 @@ class EntityPage(Sequence[EntityT]):
 
 
 class DjangoUnitOfWork:
+    # The read caches that what this unit of work writes shows in (see chassis.caching).
+    stale_on_commit: tuple[ReadCache, ...] = ()
+
     def __init__(self) -> None:
         self._transactions: list[transaction.Atomic] = []
 
@@ -68,6 +72,9 @@ class DjangoUnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if exc_type is None:
+            for cache in self.stale_on_commit:
+                cache.stale_on_commit()
         self._transactions.pop().__exit__(exc_type, exc, traceback)
 
     def on_commit(self, callback: Callable[[], None]) -> None:

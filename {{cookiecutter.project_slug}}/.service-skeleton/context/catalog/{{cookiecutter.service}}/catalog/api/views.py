@@ -5,6 +5,7 @@ Anyone may browse the catalog; changing it takes a token with the staff role.
 
 from uuid import UUID
 
+from django.http import HttpResponse
 from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -12,20 +13,17 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from chassis.auth import ReadOnlyOrStaff
+from chassis.caching import cached_json
 from chassis.openapi import problem_response
 
 from catalog.api import serializers
 from catalog.application import products, stock
 from catalog.domain.products import ListingOrder, ListingSearch
-from catalog.infrastructure.cache import CachedListingReader, ListingCache
+from catalog.infrastructure.cache import LISTINGS
 from catalog.infrastructure.repositories import DjangoListingReader
 from catalog.infrastructure.unit_of_work import DjangoCatalogUnitOfWork
 
 SKU_TAKEN = problem_response("Another product has this SKU.")
-
-
-def listings() -> CachedListingReader:
-    return CachedListingReader(DjangoListingReader(), ListingCache())
 
 
 class ProductListView(generics.GenericAPIView):
@@ -35,7 +33,10 @@ class ProductListView(generics.GenericAPIView):
     @swagger_auto_schema(
         query_serializer=serializers.ListingSearchSerializer, operation_summary="List products"
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
+        return cached_json(LISTINGS, request, lambda: self._page(request))
+
+    def _page(self, request: Request) -> dict:
         query = _valid(serializers.ListingSearchSerializer(data=request.query_params))
         search = ListingSearch(
             active=query["active"],
@@ -44,8 +45,11 @@ class ProductListView(generics.GenericAPIView):
             text=query["search"],
             order=ListingOrder(query["ordering"]),
         )
-        page = self.paginate_queryset(products.handle_find_listings(search, listings()))
-        return self.get_paginated_response(serializers.ListingSerializer(page, many=True).data)
+        listings = products.handle_find_listings(search, DjangoListingReader())
+        page = self.paginate_queryset(listings)
+        return self.paginator.get_paginated_response(
+            serializers.ListingSerializer(page, many=True).data
+        ).data
 
     @swagger_auto_schema(
         operation_summary="Create a product (staff)",
@@ -68,9 +72,14 @@ class ProductDetailView(generics.GenericAPIView):
     permission_classes = (ReadOnlyOrStaff,)
 
     @swagger_auto_schema(operation_summary="Get a product")
-    def get(self, request: Request, product_id: UUID) -> Response:
-        listing = products.handle_get_listing(products.GetListing(product_id), listings())
-        return Response(serializers.ListingSerializer(listing).data)
+    def get(self, request: Request, product_id: UUID) -> HttpResponse:
+        def listing() -> dict:
+            found = products.handle_get_listing(
+                products.GetListing(product_id), DjangoListingReader()
+            )
+            return serializers.ListingSerializer(found).data
+
+        return cached_json(LISTINGS, request, listing)
 
     @swagger_auto_schema(
         operation_summary="Change some fields of a product (staff)",

@@ -8,7 +8,7 @@ from typing import Protocol, Self
 from chassis.events.outbox import DomainEvent
 from chassis.persistence import DjangoUnitOfWork
 
-from catalog.infrastructure.cache import ListingCache
+from catalog.infrastructure.cache import LISTINGS
 from catalog.infrastructure.repositories import (
     DjangoProductRepository,
     DjangoReservationRepository,
@@ -37,19 +37,10 @@ class CatalogUnitOfWork(Protocol):
 
 
 class DjangoCatalogUnitOfWork(DjangoUnitOfWork):
+    stale_on_commit = (LISTINGS,)
+
     def __init__(self) -> None:
         super().__init__()
         self.products = DjangoProductRepository()
         self.stock = DjangoStockRepository()
         self.reservations = DjangoReservationRepository()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if exc_type is None:
-            # Prices, names and stock all show in listings: any write makes them stale.
-            self.on_commit(ListingCache().invalidate)
-        super().__exit__(exc_type, exc, traceback)

@@ -1,10 +1,17 @@
-"""Product reads come from Redis until a write; a Redis outage falls back to the database."""
+"""Product reads come from Redis until a write; a Redis outage falls back to the database; and a
+customer never reads a state older than the saga step they have seen the effect of."""
 
 import os
 import socket
+import threading
 from uuid import uuid4
 
 import pytest
+from django.db import transaction
+
+from chassis.events import Event
+
+from catalog.subscribers import reserve_stock_for_the_order
 
 # Invalidation runs when a write commits, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,3 +74,64 @@ def test_a_redis_outage_reads_the_database(api, api_as, staff, settings):
     assert created.status_code == 201
     assert listing.status_code == 200
     assert listing.json()["count"] == 1
+
+
+def order_placed(product_id: str, quantity: int) -> Event:
+    data = {"order_id": str(uuid4()), "lines": [{"product_id": product_id, "quantity": quantity}]}
+    return Event(type="orders.order.placed.v1", source="/orders", data=data)
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_a_reservation_shows_in_every_read_from_its_commit_on(api, api_as, staff, product):
+    """The catalog's saga step, as the consumer takes it, while readers fill the cache: the first
+    read after the commit (before anything else runs, as when the relay's publish, orders'
+    confirmation and the customer's next click all win the race) already sees the reservation."""
+    url = f"{PRODUCTS}{product['id']}/"
+    api_as(staff).post(f"{url}stock-adjustments/", {"change": 1000})
+    reading = threading.Event()
+    reading.set()
+
+    def keep_reading() -> None:
+        try:
+            while reading.is_set():
+                api.get(url)
+                api.get(PRODUCTS)
+        finally:
+            from django.db import connection
+
+            connection.close()
+
+    def detail() -> dict:
+        return api.get(url).json()
+
+    def first_listed() -> dict:
+        return api.get(PRODUCTS).json()["results"][0]
+
+    reader = threading.Thread(target=keep_reading, daemon=True)
+    reader.start()
+    try:
+        for _ in range(30):
+            available = api.get(url).json()["available"]
+            seen: list[int] = []
+            with transaction.atomic():  # the consumer's transaction around its handlers
+                transaction.on_commit(lambda seen=seen: seen.append(detail()["available"]))
+                transaction.on_commit(lambda seen=seen: seen.append(first_listed()["available"]))
+                reserve_stock_for_the_order(order_placed(product["id"], 1))
+            assert seen == [available - 1, available - 1]
+            assert api.get(url).json()["available"] == available - 1
+    finally:
+        reading.clear()
+        reader.join(timeout=10)
+
+
+def test_without_a_shared_cache_every_read_goes_to_the_database(
+    api, product, settings, django_assert_num_queries
+):
+    # Each process would have a memory cache of its own, which the consumer's writes never
+    # reach: reads go to the database instead.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    url = f"{PRODUCTS}{product['id']}/"
+    api.get(url)
+
+    with django_assert_num_queries(1):
+        api.get(url)

@@ -1,0 +1,242 @@
+"""Rendered reads kept in Redis, which a committed write makes stale for every process at once.
+
+A :class:`ReadCache` holds responses as the bytes they are sent as, so that a
+hit costs one Redis round trip and no serialisation. It is a namespace of
+entries sharing one *generation* number: an entry is valid only while the
+generation it was stored under is current, so one write makes every entry
+stale (list pages with any filter included) without finding them.
+
+A view answers with :func:`cached_json`; a write calls
+:meth:`ReadCache.stale_on_commit` inside its transaction (the chassis's unit
+of work does, for the caches a service names in ``stale_on_commit``). What is
+promised: once the transaction has committed, no read anywhere returns what
+was cached before it. Three steps make that true whatever the timing:
+
+1. Before the commit, the generation moves on (old entries are stale) and the
+   write is registered as in progress, with a lease.
+2. While any write is in progress, nothing is stored: a reader that read the
+   database before the commit cannot put that old state back.
+3. After the commit, the generation moves on again and the write is
+   unregistered; what readers store from then on was read after the commit.
+
+A write whose transaction rolls back leaves its registration to expire with
+its lease (reads meanwhile go to the database; they stay correct, only
+slower). If Redis cannot be reached for step 3, the process retries it in the
+background until it succeeds, and reads no entry meanwhile.
+
+The cache only ever speeds reads up: when Redis is away, reads go to the
+database and writes still commit. It needs a cache every process shares: with
+Django's per-process memory cache (no ``REDIS_URL``) a write in one process
+could not make another's entries stale, so nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+logger = logging.getLogger(__name__)
+
+# Bounds how long an entry lives if no write ever comes.
+TIMEOUT_SECONDS = 300
+# Longer than any transaction of a write lasts between steps 1 and 3.
+WRITE_LEASE_SECONDS = 60
+
+# Generations start from Redis's clock, so that a generation key lost (a Redis
+# restart, an eviction) never comes back to a number an old entry carries.
+_NEW_GENERATION = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local now = redis.call('TIME')
+  redis.call('SET', KEYS[1], now[1] * 1000000 + now[2])
+end
+"""
+_GENERATION = _NEW_GENERATION + "return redis.call('GET', KEYS[1])"
+_BEGIN_WRITE = (
+    _NEW_GENERATION
+    + """
+local now = tonumber(redis.call('TIME')[1])
+redis.call('INCR', KEYS[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+"""
+)
+_END_WRITE = (
+    _NEW_GENERATION
+    + """
+redis.call('INCR', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+"""
+)
+_STORE = (
+    _NEW_GENERATION
+    + """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('ZCOUNT', KEYS[2], redis.call('TIME')[1], '+inf') > 0 then return 0 end
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What one round trip found for a key: the entry if valid, and the generation it was read in."""
+
+    key: str
+    payload: bytes | None
+    generation: bytes | None
+
+
+class ReadCache:
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    def lookup(self, key: str) -> Lookup:
+        """The valid entry for `key`, if any, in one round trip; never raises."""
+        client = _client()
+        if client is None or self._invalidation_pending():
+            return Lookup(key, None, None)
+        try:
+            generation, entry = client.mget(self._generation_key, self._entry_key(key))
+        except redis.RedisError as error:
+            logger.warning("Read cache unavailable, reading the database: %s", error)
+            return Lookup(key, None, None)
+        if generation is None:  # the first read since Redis started
+            try:
+                generation = client.register_script(_GENERATION)(keys=[self._generation_key])
+            except redis.RedisError:
+                return Lookup(key, None, None)
+        if entry is not None:
+            tag, _, payload = entry.partition(b"\n")
+            if tag == generation:
+                return Lookup(key, payload, generation)
+        return Lookup(key, None, generation)
+
+    def store(self, lookup: Lookup, payload: bytes) -> None:
+        """Keep `payload` for the looked-up key, unless a write began since the lookup."""
+        client = _client()
+        if client is None or lookup.generation is None:
+            return
+        try:
+            client.register_script(_STORE)(
+                keys=[self._generation_key, self._writers_key, self._entry_key(lookup.key)],
+                args=[lookup.generation, lookup.generation + b"\n" + payload, TIMEOUT_SECONDS],
+            )
+        except redis.RedisError as error:
+            logger.warning("Read cache unavailable, not caching: %s", error)
+
+    def stale_on_commit(self) -> None:
+        """Make every entry stale for the transaction in progress (steps 1 to 3 above)."""
+        client = _client()
+        if client is None:
+            return
+        token = uuid.uuid4().hex
+        try:
+            client.register_script(_BEGIN_WRITE)(
+                keys=[self._generation_key, self._writers_key], args=[token, WRITE_LEASE_SECONDS]
+            )
+        except redis.RedisError as error:
+            # Step 3 still moves the generation on once Redis answers.
+            logger.warning("Read cache unavailable before a commit: %s", error)
+        transaction.on_commit(lambda: self._end_write(token))
+
+    def _end_write(self, token: str) -> None:
+        client = _client()
+        try:
+            client.register_script(_END_WRITE)(
+                keys=[self._generation_key, self._writers_key], args=[token]
+            )
+        except redis.RedisError as error:
+            logger.warning("Read cache unavailable after a commit, will retry: %s", error)
+            _retry_in_background(self, token)
+
+    def _invalidation_pending(self) -> bool:
+        with _pending_lock:
+            return any(cache.namespace == self.namespace for cache, _ in _pending)
+
+    @property
+    def _generation_key(self) -> str:
+        return _make_key(f"{self.namespace}:generation")
+
+    @property
+    def _writers_key(self) -> str:
+        return _make_key(f"{self.namespace}:writers")
+
+    def _entry_key(self, key: str) -> str:
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return _make_key(f"{self.namespace}:entry:{digest}")
+
+
+def cached_json(cache: ReadCache, request: Request, build: Callable[[], Any]) -> HttpResponse:
+    """The JSON response to `request` that `build()` makes, from `cache` when it can.
+
+    The whole URL is the key, host and scheme included: pages carry links to
+    their neighbours. What `build()` raises (a 400, a 404) is never cached.
+    """
+    lookup = cache.lookup(request.build_absolute_uri())
+    payload = lookup.payload
+    if payload is None:
+        payload = JSONRenderer().render(build())
+        cache.store(lookup, payload)
+    return HttpResponse(payload, content_type="application/json")
+
+
+def _client() -> redis.Redis | None:
+    """Django's own Redis client (and its connection pool), if the cache is a shared Redis."""
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None
+    return cache._cache.get_client(write=True)
+
+
+def _make_key(key: str) -> str:
+    return caches["default"].make_key(key)
+
+
+_pending: list[tuple[ReadCache, str]] = []
+_pending_lock = threading.Lock()
+_retrier: threading.Thread | None = None
+RETRY_SECONDS = 1
+
+
+def _retry_in_background(cache: ReadCache, token: str) -> None:
+    global _retrier
+    with _pending_lock:
+        _pending.append((cache, token))
+        if _retrier is None or not _retrier.is_alive():
+            _retrier = threading.Thread(target=_retry_pending, name="read-cache", daemon=True)
+            _retrier.start()
+
+
+def _retry_pending() -> None:
+    while True:
+        time.sleep(RETRY_SECONDS)
+        with _pending_lock:
+            waiting = list(_pending)
+        for cache, token in waiting:
+            try:
+                _client().register_script(_END_WRITE)(
+                    keys=[cache._generation_key, cache._writers_key], args=[token]
+                )
+            except redis.RedisError:
+                continue
+            with _pending_lock:
+                _pending.remove((cache, token))
+        with _pending_lock:
+            if not _pending:
+                return
