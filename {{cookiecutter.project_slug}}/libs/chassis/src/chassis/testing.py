@@ -242,7 +242,8 @@ class MailServer:
     """A real SMTP server on loopback that keeps what it receives.
 
     ``refuse(n)`` makes it answer the next `n` messages with a temporary
-    failure (451), as a server in trouble does.
+    failure (451), as a server in trouble does; ``refuse_recipient(address)``
+    refuses that recipient for good (550), as a server with no such mailbox does.
     """
 
     def __init__(self) -> None:
@@ -250,6 +251,7 @@ class MailServer:
         logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.messages: list[EmailMessage] = []
         self.refusals = 0
+        self.refused_recipients: set[str] = set()
         self._lock = threading.Lock()
         self._controller = Controller(self, hostname="127.0.0.1", port=free_port())
 
@@ -268,10 +270,15 @@ class MailServer:
         with self._lock:
             self.messages.clear()
             self.refusals = 0
+            self.refused_recipients.clear()
 
     def refuse(self, count: int) -> None:
         with self._lock:
             self.refusals = count
+
+    def refuse_recipient(self, address: str) -> None:
+        with self._lock:
+            self.refused_recipients.add(address)
 
     def wait_for(self, count: int, timeout: float = 30) -> list[EmailMessage]:
         """The messages received, once there are `count` of them."""
@@ -281,6 +288,15 @@ class MailServer:
             f"{len(self.messages)} of {count} messages arrived",
         )
         return list(self.messages)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        with self._lock:
+            if address in self.refused_recipients:
+                return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:

@@ -10,7 +10,14 @@ from uuid import UUID, uuid4
 from chassis.domain import RuleViolation
 
 STAFF_ROLE = "staff"
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# An address mail servers take as it is: a dot-atom before the @ (RFC 5322: no quoting, no
+# comments, no second address after a comma) and a host name under a top-level domain.
+_ATOM = r"[-!#$%&'*+/=?^_`{|}~0-9a-z]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+LOCAL_PART_MAX_LENGTH = 64
+_TOP_LEVEL_DOMAIN = r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
+HOST = re.compile(rf"(?:{_LABEL}\.)+{_TOP_LEVEL_DOMAIN}")
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 150
 
@@ -18,7 +25,13 @@ NAME_MAX_LENGTH = 150
 def normalized_email(email: str) -> str:
     """The address as stored and compared: trimmed, in lower case."""
     email = email.strip().lower()
-    if not EMAIL.fullmatch(email) or len(email) > EMAIL_MAX_LENGTH:
+    local_part, _, host = email.rpartition("@")
+    if (
+        not LOCAL_PART.fullmatch(local_part)
+        or len(local_part) > LOCAL_PART_MAX_LENGTH
+        or not HOST.fullmatch(host)
+        or len(email) > EMAIL_MAX_LENGTH
+    ):
         raise RuleViolation(
             "Enter an e-mail address such as ada@example.com.", field="email", code="invalid"
         )

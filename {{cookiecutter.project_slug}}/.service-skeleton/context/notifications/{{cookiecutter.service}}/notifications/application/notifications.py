@@ -10,7 +10,7 @@ from uuid import UUID
 
 from notifications.domain.messages import compose
 from notifications.domain.notifications import DeliveryStatus, Notification
-from notifications.infrastructure.mail import DeliveryError, Mailer
+from notifications.infrastructure.mail import DeliveryError, DeliveryRefused, Mailer
 from notifications.infrastructure.repositories import NotificationReader
 from notifications.infrastructure.unit_of_work import NotificationsUnitOfWork
 
@@ -55,7 +55,8 @@ def handle_deliver_notification(
     """Try to send a pending notification once, and record how it went.
 
     A delivery error is recorded, not raised: the notification stays pending
-    (to be tried again) until its last attempt fails it.
+    (to be tried again) until its last attempt fails it. A delivery that can
+    never succeed fails it at once, with the reason.
     """
     with uow:
         notification = uow.notifications.lock(command.notification_id)
@@ -65,6 +66,9 @@ def handle_deliver_notification(
             mailer.send(
                 notification.address, notification.message.subject, notification.message.body
             )
+        except DeliveryRefused as error:
+            logger.warning("Notification %s cannot be delivered: %s", notification.id, error)
+            notification = notification.undeliverable(str(error), datetime.now(UTC))
         except DeliveryError as error:
             logger.warning("Delivering notification %s failed: %s", notification.id, error)
             notification = notification.delivery_failed(str(error), datetime.now(UTC))

@@ -2,7 +2,7 @@
 
 pending ──> sent
    │
-   └──> failed   (after MAX_ATTEMPTS failed deliveries)
+   └──> failed   (after MAX_ATTEMPTS failed deliveries, or one that can never succeed)
 """
 
 from __future__ import annotations
@@ -77,6 +77,17 @@ class Notification:
         status = DeliveryStatus.FAILED if attempts >= MAX_ATTEMPTS else DeliveryStatus.PENDING
         return replace(
             self, status=status, attempts=attempts, last_error=error[:500], updated_at=now
+        )
+
+    def undeliverable(self, reason: str, now: datetime) -> Notification:
+        """An attempt that can never succeed (the address is refused): failed at once."""
+        self._refuse_unless_pending()
+        return replace(
+            self,
+            status=DeliveryStatus.FAILED,
+            attempts=self.attempts + 1,
+            last_error=reason[:500],
+            updated_at=now,
         )
 
     def _refuse_unless_pending(self) -> None:

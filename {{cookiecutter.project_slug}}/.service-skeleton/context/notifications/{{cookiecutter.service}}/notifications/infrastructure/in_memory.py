@@ -10,7 +10,7 @@ from uuid import UUID
 from chassis.persistence import InMemoryUnitOfWork
 
 from notifications.domain.notifications import DeliveryStatus, Notification
-from notifications.infrastructure.mail import DeliveryError
+from notifications.infrastructure.mail import DeliveryError, DeliveryRefused
 from notifications.infrastructure.repositories import no_such_notification
 
 
@@ -67,13 +67,17 @@ class SentMail:
 
 
 class OutboxMailer:
-    """Keeps what it is asked to send; fails the first `failures` times, as a mail server may."""
+    """Keeps what it is asked to send; fails the first `failures` times, as a mail server may,
+    and refuses the `refused` addresses for good."""
 
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, refused: frozenset[str] = frozenset()) -> None:
         self.sent: list[SentMail] = []
         self._failures = failures
+        self._refused = refused
 
     def send(self, to: str, subject: str, body: str) -> None:
+        if to in self._refused:
+            raise DeliveryRefused(f"550 5.1.1 No such mailbox: {to}")
         if self._failures:
             self._failures -= 1
             raise DeliveryError("421 Service not available")

@@ -13,6 +13,11 @@ class DeliveryError(Exception):
     """The message could not be handed to the mail server; trying again may work."""
 
 
+class DeliveryRefused(DeliveryError):
+    """The message can never be delivered as it is (an address the mail layer or the server
+    refuses): trying again would fail the same way."""
+
+
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str) -> None:
         """Hand the message over for delivery; :class:`DeliveryError` if that fails."""
@@ -22,5 +27,17 @@ class DjangoMailer:
     def send(self, to: str, subject: str, body: str) -> None:
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise DeliveryRefused(_describe(error)) from error
+        except smtplib.SMTPResponseException as error:
+            # 5xx is the server's final word; 4xx asks to come back later.
+            failure = DeliveryRefused if error.smtp_code >= 500 else DeliveryError
+            raise failure(_describe(error)) from error
         except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(str(error) or type(error).__name__) from error
+            raise DeliveryError(_describe(error)) from error
+        except ValueError as error:  # an address or header Django's mail layer cannot write
+            raise DeliveryRefused(_describe(error)) from error
+
+
+def _describe(error: Exception) -> str:
+    return str(error) or type(error).__name__

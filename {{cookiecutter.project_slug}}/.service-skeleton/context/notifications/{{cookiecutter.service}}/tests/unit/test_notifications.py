@@ -104,6 +104,17 @@ def test_after_the_last_attempt_the_notification_has_failed(uow):
     assert mailer.sent == []
 
 
+def test_a_delivery_that_can_never_succeed_fails_at_once_with_its_reason(uow):
+    mailer = OutboxMailer(refused=frozenset({"ada@example.com"}))
+
+    notification = deliver(uow, record(uow), mailer)
+
+    assert (notification.status, notification.attempts) == (DeliveryStatus.FAILED, 1)
+    assert "No such mailbox" in notification.last_error
+    stalled = notifications.RedispatchStalled(timedelta(0))
+    assert notifications.handle_redispatch_stalled(stalled, uow, lambda _id: None) == []
+
+
 def test_a_sent_notification_is_not_sent_again(uow):
     mailer = OutboxMailer()
     notification = record(uow)
