@@ -17,6 +17,8 @@ import psycopg
 from tests.conftest import subprocess_env
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
+# honcho's line for each process that ended, with its status.
+STOPPED = re.compile(r"\| (\S+) stopped \(rc=(-?\d+)\)")
 
 
 def free_ports(count: int) -> list[int]:
@@ -91,7 +93,8 @@ class NativeRun:
         return self.log.read_text(errors="replace")
 
     def __exit__(self, *exc_info: object) -> None:
-        """Stop it as a person would (Ctrl-C), and check that every process went."""
+        """Stop it as a person would (Ctrl-C), and check that every process went, by itself,
+        cleanly (status 0) and within honcho's grace (it kills what still runs 5 s later)."""
         group = self.process.pid
         os.killpg(group, signal.SIGINT)
         try:
@@ -100,7 +103,11 @@ class NativeRun:
             survivors = process_group_members(group)
             if survivors:
                 os.killpg(group, signal.SIGKILL)
-        assert survivors == [], f"processes left running after Ctrl-C: {survivors}\n{self.output()[-20000:]}"
+        output = self.output()
+        assert survivors == [], f"processes left running after Ctrl-C: {survivors}\n{output[-20000:]}"
+        killed = re.findall(r"sending SIGKILL to (\S+)", output)
+        unclean = [f"{name} (rc={rc})" for name, rc in STOPPED.findall(output) if rc != "0"]
+        assert (killed, unclean) == ([], []), f"killed {killed}, stopped uncleanly {unclean}\n{output[-20000:]}"
 
 
 def process_group_members(group: int) -> list[str]:

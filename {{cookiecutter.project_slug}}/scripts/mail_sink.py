@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -36,14 +37,14 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     port = int(os.environ.get("MAIL_PORT", "1025"))
     MAILDIR.parent.mkdir(parents=True, exist_ok=True)
-    stop_signals = {signal.SIGINT, signal.SIGTERM}
-    # Blocked before the server's thread starts, so that only sigwait below receives them.
-    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    stopping = threading.Event()
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda *_: stopping.set())
     controller = Controller(LoggingMailbox(MAILDIR), hostname="127.0.0.1", port=port)
     controller.start()
     logger.info("Catching mail on 127.0.0.1:%d into %s", port, MAILDIR.relative_to(PROJECT_DIR))
     try:
-        signal.sigwait(stop_signals)
+        stopping.wait()
     finally:
         controller.stop()
     return 0

@@ -9,12 +9,14 @@ missing and how to start it.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
 import signal
 import socket
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -121,7 +123,7 @@ def not_ready(gateway: str) -> list[str]:
     try:
         with urllib.request.urlopen(f"{gateway}/registry", timeout=3) as response:  # noqa: S310 - our own gateway
             registry = json.load(response)
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):  # down, starting or stopping
         return services()
     return [
         entry["name"] for entry in registry["services"] if entry["health"].get("status") != "ready"
@@ -130,10 +132,14 @@ def not_ready(gateway: str) -> list[str]:
 
 def announce(env: dict[str, str], timeout: float = 120) -> int:
     """Say where everything is once every service is ready, then stay until stopped."""
+    stopping = threading.Event()
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda *_: stopping.set())
     gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     deadline = time.monotonic() + timeout
     while (waiting := not_ready(gateway)) and time.monotonic() < deadline:
-        time.sleep(0.5)
+        if stopping.wait(0.5):
+            return 0
     if waiting:
         print(
             f"Not ready after {timeout:.0f} s: {', '.join(waiting)}. See their logs above.",
@@ -153,7 +159,7 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
             "Ctrl-C stops everything.",
             flush=True,
         )
-    signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    stopping.wait()
     return 0
 
 
@@ -164,7 +170,6 @@ def main() -> int:
         print(f"error: {missing}", file=sys.stderr)
         return 1
     if "--announce" in sys.argv[1:]:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         return announce(env)
     return check_servers(env)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 {%- if cookiecutter.auth_provider == "identity" %}
 from uuid import uuid4
@@ -62,6 +62,16 @@ def eventually(read, check, timeout: float = 30, what: str = "the expected state
     return value
 
 
+def politely(send: Callable[[], httpx.Response], attempts: int = 30) -> httpx.Response:
+    """Send until the gateway stops asking to slow down (429), waiting as long as it says."""
+    for _ in range(attempts):
+        response = send()
+        if response.status_code != 429:
+            return response
+        time.sleep(float(response.headers.get("Retry-After", "1")))
+    return response
+
+
 def assert_problem(response: httpx.Response, status: int, code: str | None = None) -> dict:
     """The response is a problem+json body of this status (and code)."""
     assert response.status_code == status, response.text
@@ -92,13 +102,18 @@ def staff_token(gateway: httpx.Client) -> str:
     return tokens["access_token"]
 
 
-@pytest.fixture
-def customer(gateway: httpx.Client) -> dict:
+def new_customer(gateway: httpx.Client) -> dict:
     """A new customer, registered and signed in through the gateway."""
     email, password = f"customer-{uuid4().hex[:12]}@example.com", f"pass-{uuid4().hex}"
     credentials = {"email": email, "password": password}
-    registered = gateway.post("/api/identity/accounts/", json=credentials)
+    registered = politely(lambda: gateway.post("/api/identity/accounts/", json=credentials))
     assert registered.status_code == 201, registered.text
-    tokens = sign_in(gateway, credentials["email"], credentials["password"])
-    return {"id": registered.json()["id"], **credentials, **tokens}
+    tokens = politely(lambda: gateway.post("/api/identity/tokens/", json=credentials))
+    assert tokens.status_code == 200, tokens.text
+    return {"id": registered.json()["id"], **credentials, **tokens.json()}
+
+
+@pytest.fixture
+def customer(gateway: httpx.Client) -> dict:
+    return new_customer(gateway)
 {%- endif %}

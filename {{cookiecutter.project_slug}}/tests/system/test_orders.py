@@ -1,10 +1,17 @@
 """Orders through the gateway: every order belongs to someone, so every request needs a token."""
 
+{% if cookiecutter.auth_provider == "identity" -%}
+import time
+from concurrent.futures import ThreadPoolExecutor
+{% endif -%}
 from uuid import uuid4
 
+{% if cookiecutter.auth_provider == "identity" -%}
+import httpx
+{% endif -%}
 import pytest
 
-from tests.system.conftest import assert_problem{{ ", bearer, eventually" if cookiecutter.auth_provider == "identity" }}
+from tests.system.conftest import assert_problem{{ ", bearer, eventually, new_customer, politely" if cookiecutter.auth_provider == "identity" }}
 
 
 @pytest.mark.parametrize(
@@ -126,4 +133,63 @@ def test_cancelling_a_confirmed_order_gives_its_stock_back(gateway, staff_token,
 
     assert cancelled.json()["status"] == "cancelled"
     eventually(lambda: available(gateway, lamp), lambda stock: stock == 4, what="stock released")
+
+
+CUSTOMERS = 8
+ORDERS_EACH = 25
+SETTLED_WITHIN_SECONDS = 10
+SETTLED = {"confirmed", "rejected"}
+
+
+def test_many_customers_ordering_at_once_all_settle_and_the_stock_adds_up(gateway, staff_token):
+    """Eight customers place 25 orders each, all at once, for a lamp of which 150 are in stock:
+    every order is confirmed or rejected within 10 s of the last one, 150 are confirmed, and
+    the catalog has none left."""
+    in_stock = 150
+    lamp = stocked_product(gateway, staff_token, in_stock)
+    customers = [new_customer(gateway) for _ in range(CUSTOMERS)]
+    first = place(gateway, customers[0], lamp, 1)  # once orders knows the lamp
+
+    def order_all(customer: dict) -> list[str]:
+        body = {"lines": [{"product_id": lamp, "quantity": 1}]}
+        signed_in = bearer(customer["access_token"])
+        with httpx.Client(base_url=gateway.base_url, headers=signed_in) as own:
+            responses = [
+                politely(lambda: own.post("/api/orders/orders/", json=body))
+                for _ in range(ORDERS_EACH)
+            ]
+        assert [response.status_code for response in responses] == [201] * ORDERS_EACH
+        return [response.json()["id"] for response in responses]
+
+    with ThreadPoolExecutor(CUSTOMERS) as pool:
+        each_customers = list(pool.map(order_all, customers))
+    placed = [first["id"], *(order for orders in each_customers for order in orders)]
+    last_placed = time.monotonic()
+
+    def statuses() -> dict[str, str]:
+        found = {}
+        for customer in customers:
+            signed_in = bearer(customer["access_token"])
+            page = politely(
+                lambda signed_in=signed_in: gateway.get(
+                    "/api/orders/orders/", params={"page_size": 100}, headers=signed_in
+                )
+            ).json()
+            found.update((order["id"], order["status"]) for order in page["results"])
+        return found
+
+    while True:
+        settled = statuses()
+        unsettled = [order_id for order_id in placed if settled.get(order_id) not in SETTLED]
+        if not unsettled:
+            break
+        assert time.monotonic() - last_placed < SETTLED_WITHIN_SECONDS, (
+            f"{len(unsettled)} of {len(placed)} orders not settled "
+            f"{SETTLED_WITHIN_SECONDS} s after the last was placed"
+        )
+        time.sleep(0.2)
+    outcomes = [settled[order_id] for order_id in placed]
+    assert outcomes.count("confirmed") == in_stock
+    assert outcomes.count("rejected") == len(placed) - in_stock
+    assert available(gateway, lamp) == 0
 {%- endif %}

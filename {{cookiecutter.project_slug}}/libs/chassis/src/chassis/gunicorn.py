@@ -20,7 +20,10 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 # connections first and never sends a request on one Gunicorn just closed.
 keepalive = 75
 timeout = 30
-graceful_timeout = 30
+# Seconds a stopping worker finishes the requests it has; the supervisor's own grace
+# (Compose's stop_grace_period, Kubernetes' terminationGracePeriodSeconds, honcho's 5 s
+# in a native run) must be longer, or the supervisor kills what this would have finished.
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
 # Recycle workers now and then so that a slow leak never takes a service down.
 max_requests = 2000
 max_requests_jitter = 200

@@ -1,0 +1,42 @@
+"""Run a command that has children of its own so that a stop signal reaches its main process alone.
+
+    python -m chassis.supervised python manage.py qcluster
+
+Docker and Kubernetes stop a container by signalling its main process, which
+then stops its children in order. honcho (``make dev``) signals the whole
+process group instead: every process of a Django Q cluster gets SIGTERM at
+once, its children die mid-cycle, and its main process waits for ever on a
+lock one of them held, until honcho kills it. Here the command runs in a
+process group of its own; SIGTERM and SIGINT are passed to its main process
+only, and this process exits with the command's status. Should this process
+be killed, the kernel stops the command as if asked (SIGTERM, on Linux), so
+that nothing is left running.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import subprocess
+import sys
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def main(command: list[str]) -> int:
+    if not command:
+        print("usage: python -m chassis.supervised COMMAND [ARGUMENT...]", file=sys.stderr)
+        return 2
+    child = subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)
+    for stop in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop, lambda *_: child.send_signal(signal.SIGTERM))
+    return child.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
