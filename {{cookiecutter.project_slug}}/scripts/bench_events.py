@@ -1,5 +1,6 @@
 """Measure the event bus (`make bench`): latency at a steady rate, the most events a second it
-carries, and what pika and RabbitMQ alone reach in the same run. Prints figures; asserts nothing.
+carries, what many writers committing at once lose or repeat (nothing, it must be), and what
+pika and RabbitMQ alone reach in the same run. Prints figures; asserts nothing.
 
 Two copies of the chassis's sample service stand in for two services, each with a database of
 its own and each in processes of its own, as in production: the producer writes events to its
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,7 +73,9 @@ class Service:
     def __init__(self, database_url: str, broker_url: str, names: str, logs: Path) -> None:
         self.env = {
             **os.environ,
-            "PYTHONPATH": str(CHASSIS_DIR),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(CHASSIS_DIR), os.environ.get("PYTHONPATH")])
+            ),
             "DATABASE_URL": database_url,
             "BROKER_URL": broker_url,
             "EVENTS_EXCHANGE": names,
@@ -117,9 +120,11 @@ class Service:
 def delete_topology(broker_url: str, names: str) -> None:
     with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
         channel = amqp.channel()
-        for suffix in ("", ".dead-letter", ".ceiling", *(f".retry.{d}s" for d in RETRY_DELAYS)):
+        suffixes = ("", ".dead-letter", ".unroutable", ".ceiling")
+        for suffix in (*suffixes, *(f".retry.{d}s" for d in RETRY_DELAYS)):
             channel.queue_delete(f"{names}{suffix}")
-        channel.exchange_delete(names)
+        for exchange in (names, f"{names}.unroutable"):
+            channel.exchange_delete(exchange)
 
 
 # The chassis's default retry queues, which the consumer declares.
@@ -142,8 +147,11 @@ class Producer:
 
         django.setup()
 
-    def write(self, count: int, per_transaction: int = 1) -> list[str]:
-        """Write `count` events, `per_transaction` to a transaction; their ids."""
+    def write(
+        self, count: int, per_transaction: int = 1, pause: Callable[[], None] = lambda: None
+    ) -> list[str]:
+        """Write `count` events, `per_transaction` to a transaction, each transaction pausing
+        before it commits; their ids."""
         from django.db import transaction
         from tests.events import WidgetShipped
 
@@ -154,6 +162,7 @@ class Producer:
             with transaction.atomic():
                 for number in range(start, min(start + per_transaction, count)):
                     ids.append(publish(WidgetShipped(uuid4(), number)).id)
+                pause()
         return ids
 
     def steady(self, rate: int, seconds: float) -> list[str]:
@@ -165,6 +174,33 @@ class Producer:
             if pause > 0:
                 time.sleep(pause)
             ids += self.write(1)
+        return ids
+
+    def concurrently(self, writers: int, count: int) -> list[str]:
+        """`count` events from `writers` threads at once, each pausing between writing an event
+        and committing it, so that transactions commit in another order than they wrote."""
+        import random
+        import threading
+
+        from django.db import connection
+
+        ids: list[str] = []
+        start = threading.Barrier(writers)
+
+        def write(writer: int) -> None:
+            pause = random.Random(writer)  # noqa: S311 - pauses, not secrets
+            start.wait()
+            try:
+                for _ in range(count // writers):
+                    ids.extend(self.write(1, pause=lambda: time.sleep(pause.uniform(0, 0.004))))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=write, args=(writer,)) for writer in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         return ids
 
     def created(self, ids: list[str]) -> dict[str, datetime]:
@@ -179,6 +215,16 @@ class Producer:
         return list(
             OutboxMessage.objects.filter(event_id__in=ids).values_list("sent_at", flat=True)
         )
+
+
+def applied_twice(consumer_url: str, ids: list[str]) -> int:
+    """Events among `ids` whose handler took effect more than once."""
+    with psycopg.connect(consumer_url, autocommit=True) as database:
+        return database.execute(
+            "SELECT count(*) FROM (SELECT event_id FROM tests_effect"
+            " WHERE event_id = ANY(%s::uuid[]) GROUP BY event_id HAVING count(*) > 1) AS repeated",
+            [ids],
+        ).fetchone()[0]
 
 
 def handled(consumer_url: str, ids: list[str], timeout: float) -> dict[str, datetime]:
@@ -247,6 +293,10 @@ class Figures:
     burst_committed: float  # when the burst's transaction committed
     burst_sent: list[datetime | None]
     burst_handled: dict[str, datetime]
+    concurrent_events: int
+    concurrent_seconds: float  # from the writers' start to the last event handled
+    concurrent_lost: int
+    concurrent_repeated: int
 
 
 def measure_bus(
@@ -276,10 +326,23 @@ def measure_bus(
         burst_ids = producer.write(arguments.burst, per_transaction=arguments.burst)
         committed = time.time()
         burst_handled = handled(consumer_url, burst_ids, timeout=300)
+
+        started = time.monotonic()
+        concurrent_ids = producer.concurrently(arguments.writers, arguments.concurrent)
+        concurrent_handled = handled(consumer_url, concurrent_ids, timeout=120)
+        concurrent_seconds = time.monotonic() - started
         producing.check_running()
         consuming.check_running()
         return Figures(
-            latencies, len(steady_ids), committed, producer.sent(burst_ids), burst_handled
+            latencies,
+            len(steady_ids),
+            committed,
+            producer.sent(burst_ids),
+            burst_handled,
+            len(concurrent_ids),
+            concurrent_seconds,
+            len(concurrent_ids) - len(concurrent_handled),
+            applied_twice(consumer_url, concurrent_ids),
         )
     finally:
         producing.stop()
@@ -303,6 +366,11 @@ def report(arguments: argparse.Namespace, figures: Figures, pika_rate: float) ->
         f"handled in {drained:.1f} s ({len(figures.burst_handled) / drained:.0f}/s)"
     )
     print(
+        f"  {figures.concurrent_events} events from {arguments.writers} writers committing out of "
+        f"order: {figures.concurrent_events / figures.concurrent_seconds:.0f}/s written to handled, "
+        f"{figures.concurrent_lost} lost, {figures.concurrent_repeated} applied twice"
+    )
+    print(
         f"  ceiling, pika alone: {pika_rate:.0f} messages/s published (confirmed by the 100) "
         "and consumed (each acknowledged)"
     )
@@ -316,6 +384,8 @@ def main() -> int:
     parser.add_argument(
         "--consumers", type=int, default=1, help="consumer processes: replicas of one service"
     )
+    parser.add_argument("--writers", type=int, default=8, help="writers committing at once")
+    parser.add_argument("--concurrent", type=int, default=4000, help="events the writers write")
     arguments = parser.parse_args()
     settings = chassis_settings()
     broker_url = settings["BROKER_URL"]
