@@ -24,6 +24,13 @@ def unique_name(prefix: str = "t") -> str:
     return f"{prefix}{secrets.token_hex(4)}"
 
 
+def project_libraries(project: Path, *, for_tests: bool = False) -> dict[str, str]:
+    """PYTHONPATH to the project's own libraries, as its virtualenv would have them: the chassis,
+    and for its tests what tests share (which no image installs)."""
+    libraries = ("chassis", "testing") if for_tests else ("chassis",)
+    return {"PYTHONPATH": os.pathsep.join(str(project / "libs" / name / "src") for name in libraries)}
+
+
 def subprocess_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, **(extra or {})}
     # The machine disables bytecode caching; every Django process would then

@@ -12,7 +12,7 @@ from mailbox import Maildir
 
 import pytest
 
-from tests.conftest import bake, run, unique_name
+from tests.conftest import bake, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
 
 BOOTED = {
@@ -27,7 +27,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
     slug = unique_name()
     project = bake(tmp_path, cookiecutter_config, project_slug=slug, **answers)
     gateway = assign_free_ports(project)
-    env = {"PYTHONPATH": str(project / "libs/chassis/src")}
+    env = project_libraries(project)
     try:
         run(["python", "scripts/provision.py"], cwd=project, env=env)
         with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, run, unique_name
+from tests.conftest import TEMPLATE_DIR, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
 
 SERVICES = "identity,catalog,orders,notifications"
@@ -110,10 +110,14 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
     assert next(line for line in env_after if line.startswith("INVENTORY_SECRET_KEY=")) != "INVENTORY_SECRET_KEY="
 
     gateway = assign_free_ports(project)
-    env = {"PYTHONPATH": str(project / "libs/chassis/src")}
+    env = project_libraries(project)
     try:
         run(["python", "scripts/provision.py"], cwd=project, env=env)
-        tests = run(["python", "-m", "pytest", "-q"], cwd=project / "services/inventory", env=env)
+        tests = run(
+            ["python", "-m", "pytest", "-q"],
+            cwd=project / "services/inventory",
+            env=project_libraries(project, for_tests=True),
+        )
         with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:
             system.wait_until_ready()
             with urllib.request.urlopen(f"{gateway}/registry", timeout=5) as response:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, bake, run, unique_name
+from tests.conftest import TEMPLATE_DIR, bake, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
 from tests.variants import VARIANTS, Variant
 
@@ -96,7 +96,7 @@ def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecut
     project = bake(tmp_path, cookiecutter_config, project_slug=slug, frontend="react")
     frontend = project / "frontend"
     gateway = assign_free_ports(project)
-    env = {"PYTHONPATH": str(project / "libs/chassis/src")}
+    env = project_libraries(project)
     screenshots = ARTEFACTS / "screenshots"
     shutil.rmtree(screenshots, ignore_errors=True)
 

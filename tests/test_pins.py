@@ -23,13 +23,18 @@ def pinned(requirements: list[str]) -> dict[str, str]:
 def test_generated_pins_match_the_suite(tmp_path, cookiecutter_config):
     # With the frontend, whose end-to-end tests add Playwright.
     project = bake(tmp_path, cookiecutter_config, frontend="react")
-    chassis = tomllib.loads((project / "libs/chassis/pyproject.toml").read_text())["project"]
+    chassis, testing = (
+        tomllib.loads((project / "libs" / lib / "pyproject.toml").read_text())["project"]
+        for lib in ("chassis", "testing")
+    )
     dev_tools = [
         line
         for line in (project / "requirements-dev.txt").read_text().splitlines()
         if line and not line.startswith("#")
     ]
 
-    pins = pinned(chassis["dependencies"] + chassis["optional-dependencies"]["test"] + dev_tools)
+    our_own = {"chassis"}
+    testing_pins = [line for line in testing["dependencies"] if line not in our_own]
+    pins = pinned(chassis["dependencies"] + testing_pins + dev_tools)
 
     assert {name: version(name) for name in pins} == pins

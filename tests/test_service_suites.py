@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from dotenv import dotenv_values
 
-from tests.conftest import Bakery, run, unique_name
+from tests.conftest import Bakery, project_libraries, run, unique_name
 from tests.variants import VARIANTS
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -26,7 +26,7 @@ SUITES = [
 def production_env(project: Path, service: str) -> dict[str, str]:
     """What a production deployment gives a service: no debug, real hosts, its own secrets."""
     env = {
-        "PYTHONPATH": str(project / "libs/chassis/src"),
+        **project_libraries(project),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "shop.example.com",
         "DATABASE_URL": f"{POSTGRES}/unused",
@@ -39,9 +39,10 @@ def production_env(project: Path, service: str) -> dict[str, str]:
 
 
 def django_env(project: Path, database: str) -> dict[str, str]:
-    """A service's environment: its own database on the local server, a throwaway key."""
+    """A service's environment for its tests: its own database on the local server, a throwaway
+    key, and what tests share (chassis_testing) beside the chassis."""
     return {
-        "PYTHONPATH": str(project / "libs/chassis/src"),
+        **project_libraries(project, for_tests=True),
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "DATABASE_URL": f"{POSTGRES}/{database}",
         "REDIS_URL": REDIS_URL,

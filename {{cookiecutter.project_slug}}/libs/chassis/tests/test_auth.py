@@ -4,7 +4,7 @@ import jwt
 import pytest
 
 from chassis.auth import TokenVerifier
-from chassis.testing import AUDIENCE, ISSUER, SigningKey, make_principal
+from chassis_testing import AUDIENCE, ISSUER, SigningKey, make_principal
 
 ME = "/api/sample/me/"
 PROBLEM = "application/problem+json"

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from chassis import caching
 from chassis.caching import ReadCache
-from chassis.testing import eventually
+from chassis_testing import eventually
 
 from tests.conftest import CuttableLink
 

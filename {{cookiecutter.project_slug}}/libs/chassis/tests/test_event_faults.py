@@ -22,7 +22,7 @@ from django.db.models import Count
 from chassis.events import Event, publish
 from chassis.models import OutboxMessage
 from chassis.queues import queue_status, wait_until_consumed
-from chassis.testing import database_url_for_tests, eventually
+from chassis_testing import database_url_for_tests, eventually
 
 from tests.conftest import CuttableLink
 from tests.events import WidgetShipped

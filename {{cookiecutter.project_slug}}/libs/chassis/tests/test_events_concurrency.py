@@ -19,7 +19,7 @@ from chassis.events.consumer import Consumer
 from chassis.events.relay import Relay
 from chassis.models import OutboxMessage
 from chassis.queues import wait_until_consumed
-from chassis.testing import eventually
+from chassis_testing import eventually
 
 from tests.events import WidgetShipped
 from tests.models import Effect

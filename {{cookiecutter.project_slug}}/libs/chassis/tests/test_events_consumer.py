@@ -10,7 +10,7 @@ from chassis.events.broker import Topology
 from chassis.events.consumer import Consumer
 from chassis.models import InboxMessage
 from chassis.queues import wait_until_consumed
-from chassis.testing import eventually
+from chassis_testing import eventually
 
 from tests.models import Effect
 

@@ -13,7 +13,7 @@ from chassis.events import Event, publish
 from chassis.events.relay import Relay
 from chassis.models import OutboxMessage
 from chassis.queues import queue_status
-from chassis.testing import eventually
+from chassis_testing import eventually
 
 from tests.events import WidgetShipped
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 from jwt.algorithms import RSAAlgorithm
 
-from chassis.testing import SigningKey
+from chassis_testing import SigningKey
 
 REALM_URL = "http://localhost:8081/realms/shop"
 ME = "/api/sample/me/"

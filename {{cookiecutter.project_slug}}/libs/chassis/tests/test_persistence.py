@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from chassis.persistence import DjangoUnitOfWork, InMemoryUnitOfWork
+from chassis.persistence import DjangoUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 
 class Repository:

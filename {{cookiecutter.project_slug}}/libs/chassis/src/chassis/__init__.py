@@ -11,5 +11,7 @@
 - :mod:`chassis.pagination`: bounded page-number pagination.
 - :mod:`chassis.persistence`: helpers for repositories built on the Django ORM.
 - :mod:`chassis.urls`: the URL layout every service shares.
-- :mod:`chassis.testing`: pytest fixtures: a token issuer, API clients with tokens.
+
+Tests use ``chassis_testing`` (libs/testing): pytest fixtures, fakes of these
+ports, and the contract every service keeps. No image installs it.
 """

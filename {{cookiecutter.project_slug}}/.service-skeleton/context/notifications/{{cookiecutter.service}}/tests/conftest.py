@@ -2,7 +2,7 @@
 
 import pytest
 
-from chassis.testing import MailServer
+from chassis_testing import MailServer
 {%- if cookiecutter.use_celery == "yes" %}, ServiceProcess{% endif %}
 
 

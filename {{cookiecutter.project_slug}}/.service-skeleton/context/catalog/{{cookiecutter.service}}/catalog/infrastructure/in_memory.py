@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from chassis.domain import Conflict
-from chassis.persistence import InMemoryUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 from catalog.domain.products import Listing, ListingOrder, ListingSearch, Product
 from catalog.domain.stock import Reservation, StockLevel

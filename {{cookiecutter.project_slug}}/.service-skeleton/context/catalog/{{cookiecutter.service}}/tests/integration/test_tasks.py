@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from chassis.testing import ServiceProcess, eventually
+from chassis_testing import ServiceProcess, eventually
 
 from catalog.application import products, stock
 from catalog.infrastructure.unit_of_work import DjangoCatalogUnitOfWork

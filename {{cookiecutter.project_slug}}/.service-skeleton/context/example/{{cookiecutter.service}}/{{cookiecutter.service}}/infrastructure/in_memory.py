@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from chassis.persistence import InMemoryUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 from {{ cookiecutter.service }}.domain.items import Item
 from {{ cookiecutter.service }}.infrastructure.repositories import name_taken, no_such_item

@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from chassis.domain import RuleViolation
-from chassis.persistence import InMemoryUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 from identity.domain.sessions import RefreshSession
 from identity.domain.users import User

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from chassis.persistence import InMemoryUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 from notifications.domain.notifications import DeliveryStatus, Notification
 from notifications.infrastructure.mail import DeliveryError, DeliveryRefused

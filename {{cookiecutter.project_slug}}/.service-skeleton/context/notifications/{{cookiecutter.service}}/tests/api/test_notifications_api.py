@@ -4,7 +4,7 @@ from uuid import uuid4
 
 import pytest
 
-from chassis.testing import eventually, make_principal
+from chassis_testing import eventually, make_principal
 
 from notifications.application import notifications
 from notifications.infrastructure.dispatch import dispatch

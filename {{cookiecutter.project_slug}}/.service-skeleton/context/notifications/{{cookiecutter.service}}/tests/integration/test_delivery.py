@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from django_guid import clear_guid, set_guid
 
-from chassis.testing import eventually
+from chassis_testing import eventually
 
 from notifications import models
 from notifications.application.notifications import RecordNotification, handle_record_notification

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from chassis.persistence import InMemoryUnitOfWork
+from chassis_testing.fakes import InMemoryUnitOfWork
 
 from orders.domain.orders import Order, OrderStatus
 from orders.domain.products import ProductSnapshot

@@ -4,7 +4,7 @@ from uuid import uuid4
 
 import pytest
 
-from chassis.testing import make_principal
+from chassis_testing import make_principal
 
 from orders.application import orders
 from orders.infrastructure.unit_of_work import DjangoOrdersUnitOfWork

@@ -13,7 +13,7 @@ from django_q.models import Schedule
 from chassis.events import Event
 from chassis.models import OutboxMessage
 {%- if cookiecutter.use_django_q == "yes" %}
-from chassis.testing import ServiceProcess, eventually
+from chassis_testing import ServiceProcess, eventually
 {%- endif %}
 
 from orders import models

@@ -1,4 +1,7 @@
-"""Pytest fixtures every service's tests share (loaded with ``-p chassis.testing``).
+"""Pytest fixtures every service's tests share (loaded with ``-p chassis_testing``).
+
+This package ships with the tests (``make install`` and CI install it); no
+image carries it, nor its dependencies on pytest and an SMTP server.
 
 A service verifies tokens against its issuer's published keys, so its tests get
 an issuer of their own: :class:`TokenIssuer` holds an RSA key pair and serves
