@@ -4,6 +4,7 @@
 - :mod:`chassis.logging`: JSON log lines with the request's correlation id.
 - :mod:`chassis.problems`: one problem+json shape for every error.
 - :mod:`chassis.admin`: read-only admin pages.
+- :mod:`chassis.api`: what views share (``valid(serializer)``).
 - :mod:`chassis.auth`: bearer JWTs verified against the issuer's keys; the caller's principal.
 - :mod:`chassis.domain`: the errors a domain layer raises, free of Django.
 - :mod:`chassis.health`: ``/health/live`` and ``/health/ready``.
