@@ -5,5 +5,5 @@ class IdentityConfig(AppConfig):
     name = "identity"
 
     def ready(self) -> None:
-        # Importing them registers the signing key check and the new-user announcement.
-        from identity import checks, signals  # noqa: F401
+        # Importing it registers the deployment check of the signing key.
+        from identity import checks  # noqa: F401

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from orders.application.ports import OrdersUnitOfWork
 from orders.application.products import UpsertProductSnapshot, handle_upsert_product_snapshot
-from orders.infrastructure.unit_of_work import OrdersUnitOfWork
 
 
 def known_product(

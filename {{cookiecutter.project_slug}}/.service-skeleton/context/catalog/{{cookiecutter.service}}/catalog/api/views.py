@@ -10,8 +10,8 @@ from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 
+from chassis.api import valid
 from chassis.auth import ReadOnlyOrStaff
 from chassis.caching import cached_json
 from chassis.openapi import problem_response
@@ -37,7 +37,7 @@ class ProductListView(generics.GenericAPIView):
         return cached_json(LISTINGS, request, lambda: self._page(request))
 
     def _page(self, request: Request) -> dict:
-        query = _valid(serializers.ListingSearchSerializer(data=request.query_params))
+        query = valid(serializers.ListingSearchSerializer(data=request.query_params))
         search = ListingSearch(
             active=query["active"],
             min_price=query["min_price"],
@@ -60,7 +60,7 @@ class ProductListView(generics.GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.CreateProductSerializer(data=request.data))
+        data = valid(serializers.CreateProductSerializer(data=request.data))
         product = products.handle_create_product(
             products.CreateProduct(**data), DjangoCatalogUnitOfWork()
         )
@@ -87,7 +87,7 @@ class ProductDetailView(generics.GenericAPIView):
         responses={200: serializers.ListingSerializer},
     )
     def patch(self, request: Request, product_id: UUID) -> Response:
-        data = _valid(serializers.ReviseProductSerializer(data=request.data))
+        data = valid(serializers.ReviseProductSerializer(data=request.data))
         products.handle_revise_product(
             products.ReviseProduct(product_id, **data), DjangoCatalogUnitOfWork()
         )
@@ -128,7 +128,7 @@ class StockAdjustmentView(generics.GenericAPIView):
         responses={status.HTTP_200_OK: serializers.StockLevelSerializer},
     )
     def post(self, request: Request, product_id: UUID) -> Response:
-        data = _valid(serializers.StockAdjustmentSerializer(data=request.data))
+        data = valid(serializers.StockAdjustmentSerializer(data=request.data))
         level = stock.handle_adjust_stock(
             stock.AdjustStock(product_id, data["change"]), DjangoCatalogUnitOfWork()
         )
@@ -139,8 +139,3 @@ def _listing_response(product_id: UUID, status_code: int = status.HTTP_200_OK) -
     # Read back through the database, not the cache: the write has only just committed.
     listing = products.handle_get_listing(products.GetListing(product_id), DjangoListingReader())
     return Response(serializers.ListingSerializer(listing).data, status=status_code)
-
-
-def _valid(serializer: Serializer) -> dict:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

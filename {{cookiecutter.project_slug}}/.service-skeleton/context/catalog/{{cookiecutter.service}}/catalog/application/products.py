@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from catalog.application.ports import CatalogUnitOfWork, ListingReader
 from catalog.domain.events import ProductCreated, ProductDeactivated, ProductUpdated
 from catalog.domain.products import Listing, ListingSearch, Product, price
 from catalog.domain.stock import StockLevel
-from catalog.infrastructure.repositories import ListingReader
-from catalog.infrastructure.unit_of_work import CatalogUnitOfWork
 
 
 @dataclass(frozen=True)

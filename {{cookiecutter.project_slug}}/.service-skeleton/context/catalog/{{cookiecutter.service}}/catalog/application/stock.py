@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from catalog.application.ports import CatalogUnitOfWork
 from catalog.domain.events import StockRejected, StockReleased, StockReserved, reservation_outcome
 from catalog.domain.stock import (
     Reservation,
@@ -19,7 +20,6 @@ from catalog.domain.stock import (
     merged,
     reserve_for_order,
 )
-from catalog.infrastructure.unit_of_work import CatalogUnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Where the catalog keeps its state: repositories behind Protocols, a cache for reads."""
+"""Where the catalog keeps its state: the database behind the application's ports, a cache for reads."""

@@ -1,11 +1,7 @@
-"""The catalog's unit of work: the repositories one business transaction uses."""
+"""The catalog's unit of work on the database: the repositories one business transaction uses."""
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Protocol, Self
-
-from chassis.events.outbox import DomainEvent
 from chassis.persistence import DjangoUnitOfWork
 
 from catalog.infrastructure.cache import LISTINGS
@@ -13,27 +9,7 @@ from catalog.infrastructure.repositories import (
     DjangoProductRepository,
     DjangoReservationRepository,
     DjangoStockRepository,
-    ProductRepository,
-    ReservationRepository,
-    StockRepository,
 )
-
-
-class CatalogUnitOfWork(Protocol):
-    products: ProductRepository
-    stock: StockRepository
-    reservations: ReservationRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    def publish(self, event: DomainEvent) -> None: ...
 
 
 class DjangoCatalogUnitOfWork(DjangoUnitOfWork):

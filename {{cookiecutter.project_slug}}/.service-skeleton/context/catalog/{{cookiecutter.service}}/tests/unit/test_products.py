@@ -9,7 +9,7 @@ from chassis.domain import Conflict, NotFound, RuleViolation
 
 from catalog.application import products, stock
 from catalog.domain.products import ListingOrder, ListingSearch
-from catalog.infrastructure.in_memory import InMemoryCatalogUnitOfWork, InMemoryListingReader
+from tests.fakes import InMemoryCatalogUnitOfWork, InMemoryListingReader
 
 
 @pytest.fixture

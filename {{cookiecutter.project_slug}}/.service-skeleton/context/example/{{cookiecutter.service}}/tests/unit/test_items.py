@@ -8,7 +8,9 @@ from chassis.domain import Conflict, NotFound, RuleViolation
 
 from {{ cookiecutter.service }}.application import items as use_cases
 from {{ cookiecutter.service }}.domain.events import ItemCreated, ItemDeleted, ItemRevised
-from {{ cookiecutter.service }}.infrastructure.in_memory import InMemoryItemsUnitOfWork
+
+# Relative, so that it sorts after the service's own imports whatever the service is called.
+from ..fakes import InMemoryItemsUnitOfWork
 
 
 @pytest.fixture

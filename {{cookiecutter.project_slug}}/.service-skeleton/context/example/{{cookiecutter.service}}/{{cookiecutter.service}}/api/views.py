@@ -10,6 +10,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chassis.api import valid
 from chassis.openapi import problem_response
 
 from {{ cookiecutter.service }}.api.serializers import FindItemsSerializer, ItemSerializer
@@ -26,11 +27,8 @@ class ItemListView(generics.GenericAPIView):
 
     @swagger_auto_schema(query_serializer=FindItemsSerializer, operation_summary="List items")
     def get(self, request: Request) -> Response:
-        query = FindItemsSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        found = use_cases.handle_find_items(
-            use_cases.FindItems(**query.validated_data), DjangoItemRepository()
-        )
+        query = valid(FindItemsSerializer(data=request.query_params))
+        found = use_cases.handle_find_items(use_cases.FindItems(**query), DjangoItemRepository())
         page = self.paginate_queryset(found)
         return self.get_paginated_response(ItemSerializer(page, many=True).data)
 
@@ -39,7 +37,7 @@ class ItemListView(generics.GenericAPIView):
         responses={status.HTTP_201_CREATED: ItemSerializer, status.HTTP_409_CONFLICT: NAME_TAKEN},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(ItemSerializer(data=request.data))
+        data = valid(ItemSerializer(data=request.data))
         item = use_cases.handle_create_item(use_cases.CreateItem(**data), DjangoItemsUnitOfWork())
         return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -72,13 +70,8 @@ class ItemDetailView(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _revise(self, request: Request, item_id: UUID, *, partial: bool) -> Response:
-        data = _valid(ItemSerializer(data=request.data, partial=partial))
+        data = valid(ItemSerializer(data=request.data, partial=partial))
         item = use_cases.handle_revise_item(
             use_cases.ReviseItem(item_id, **data), DjangoItemsUnitOfWork()
         )
         return Response(ItemSerializer(item).data)
-
-
-def _valid(serializer: ItemSerializer) -> dict:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from {{ cookiecutter.service }}.application.ports import ItemRepository, ItemsUnitOfWork
 from {{ cookiecutter.service }}.domain.events import ItemCreated, ItemDeleted, ItemRevised
 from {{ cookiecutter.service }}.domain.items import Item
-from {{ cookiecutter.service }}.infrastructure.repositories import ItemRepository
-from {{ cookiecutter.service }}.infrastructure.unit_of_work import ItemsUnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Where the {{ cookiecutter.service }} service keeps its state: repositories behind Protocols."""
+"""Where the {{ cookiecutter.service }} service keeps its state: the database behind the application's ports."""

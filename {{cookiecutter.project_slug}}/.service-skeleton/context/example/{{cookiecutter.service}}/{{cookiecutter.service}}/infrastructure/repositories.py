@@ -1,44 +1,18 @@
-"""The item repository: the Protocol use cases depend on, and its database implementation."""
+"""The item repository on the database (its port is in {{ cookiecutter.service }}.application.ports)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Protocol
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
-from chassis.domain import Conflict, NotFound
 from chassis.persistence import EntityPage
 
 from {{ cookiecutter.service }} import models
+from {{ cookiecutter.service }}.application.ports import name_taken, no_such_item
 from {{ cookiecutter.service }}.domain.items import Item
-
-
-class ItemRepository(Protocol):
-    def add(self, item: Item) -> None:
-        """Store a new item; :class:`Conflict` if its name is taken."""
-
-    def get(self, item_id: UUID) -> Item:
-        """The item with this id; :class:`NotFound` if there is none."""
-
-    def save(self, item: Item) -> None:
-        """Store a changed item; :class:`Conflict` if its new name is taken."""
-
-    def remove(self, item_id: UUID) -> None:
-        """Delete an item; :class:`NotFound` if there is none."""
-
-    def find(self, *, search: str) -> Sequence[Item]:
-        """Items whose name contains `search` (any case), ordered by name."""
-
-
-def name_taken(name: str) -> Conflict:
-    return Conflict(f"An item named {name!r} already exists.", code="name_taken")
-
-
-def no_such_item(item_id: UUID) -> NotFound:
-    return NotFound(f"No item {item_id}.")
 
 
 class DjangoItemRepository:

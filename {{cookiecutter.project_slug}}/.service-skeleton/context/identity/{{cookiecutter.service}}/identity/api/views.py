@@ -11,9 +11,9 @@ from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from chassis.api import valid
 from chassis.openapi import problem_response
 
 from identity.api import serializers
@@ -41,7 +41,7 @@ class RegisterView(generics.GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.RegisterSerializer(data=request.data))
+        data = valid(serializers.RegisterSerializer(data=request.data))
         user = accounts.handle_register(
             accounts.Register(**data), DjangoIdentityUnitOfWork(), DjangoPasswordPolicy()
         )
@@ -61,7 +61,7 @@ class SignInView(generics.GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.SignInSerializer(data=request.data))
+        data = valid(serializers.SignInSerializer(data=request.data))
         pair = sessions.handle_sign_in(
             sessions.SignIn(**data),
             DjangoIdentityUnitOfWork(),
@@ -84,7 +84,7 @@ class RefreshView(generics.GenericAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.RefreshTokenSerializer(data=request.data))
+        data = valid(serializers.RefreshTokenSerializer(data=request.data))
         pair = sessions.handle_refresh(
             sessions.Refresh(**data), DjangoIdentityUnitOfWork(), JWTAccessTokenIssuer()
         )
@@ -101,7 +101,7 @@ class SignOutView(generics.GenericAPIView):
         responses={status.HTTP_204_NO_CONTENT: "Signed out."},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.RefreshTokenSerializer(data=request.data))
+        data = valid(serializers.RefreshTokenSerializer(data=request.data))
         sessions.handle_sign_out(sessions.SignOut(**data), DjangoIdentityUnitOfWork())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -141,8 +141,3 @@ class OpenIDConfigurationView(APIView):
             "claims_supported": ["sub", "email", "name", "roles", "iss", "aud", "exp", "iat"],
         }
         return Response(configuration)
-
-
-def _valid(serializer: Serializer) -> dict:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

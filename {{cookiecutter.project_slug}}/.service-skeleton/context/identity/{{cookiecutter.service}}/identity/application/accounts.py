@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from identity.application.ports import IdentityUnitOfWork, PasswordPolicy, UserReader
+from identity.domain.events import UserRegistered
 from identity.domain.users import User, normalized_email
-from identity.infrastructure.passwords import PasswordPolicy
-from identity.infrastructure.repositories import UserReader
-from identity.infrastructure.unit_of_work import IdentityUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,7 @@ def handle_register(command: Register, uow: IdentityUnitOfWork, passwords: Passw
     )
     with uow:
         uow.users.add(user)
+        uow.publish(UserRegistered.of(user))
     return user
 
 
@@ -61,6 +61,7 @@ def handle_ensure_staff_user(
                 email=email, full_name="Staff", password_hash="", now=datetime.now(UTC)
             )
             uow.users.add(user)
+            uow.publish(UserRegistered.of(user))
         user = user.with_password(passwords.hash(command.password)).made_staff()
         uow.users.save(user)
     return user

@@ -9,12 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 from chassis.domain import RuleViolation, Unauthorized
 
+from identity.application.ports import AccessTokenIssuer, IdentityUnitOfWork, PasswordPolicy
 from identity.domain.sessions import RefreshSession, SessionState
 from identity.domain.tokens import TokenPair
 from identity.domain.users import User, normalized_email
-from identity.infrastructure.passwords import PasswordPolicy
-from identity.infrastructure.tokens import AccessTokenIssuer
-from identity.infrastructure.unit_of_work import IdentityUnitOfWork
 
 REFRESH_LIFETIME = timedelta(days=14)
 

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 from typing import ClassVar
 from uuid import UUID
 
+from identity.domain.users import User
+
 
 @dataclass(frozen=True)
 class UserRegistered:
+    """Someone has an account now: they registered, or it is the operators' staff account."""
+
     TYPE: ClassVar[str] = "identity.user.registered.v1"
 
     user_id: UUID
     email: str
     full_name: str
+
+    @classmethod
+    def of(cls, user: User) -> UserRegistered:
+        return cls(user.id, user.email, user.full_name)

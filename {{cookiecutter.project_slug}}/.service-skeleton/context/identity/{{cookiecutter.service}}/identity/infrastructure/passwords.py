@@ -1,8 +1,7 @@
-"""Passwords: the rules a new one must meet, and hashing, through Django's auth framework."""
+"""Passwords: the rules a new one must meet, and hashing, through Django's auth framework
+(the PasswordPolicy port of identity.application.ports)."""
 
 from __future__ import annotations
-
-from typing import Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -10,16 +9,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from chassis.domain import RuleViolation
-
-
-class PasswordPolicy(Protocol):
-    def validate(self, password: str, *, email: str, full_name: str) -> None:
-        """:class:`RuleViolation` on the `password` field if the password is too weak."""
-
-    def hash(self, password: str) -> str: ...
-
-    def verify(self, password: str, password_hash: str | None) -> bool:
-        """Whether the password matches; as slow for no hash as for a wrong one."""
 
 
 class DjangoPasswordPolicy:

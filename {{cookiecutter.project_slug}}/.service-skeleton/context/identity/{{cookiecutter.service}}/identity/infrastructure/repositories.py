@@ -1,54 +1,16 @@
-"""Identity's repositories: the Protocols use cases depend on, and their database implementations."""
+"""Identity's repositories on the database (ports in identity.application.ports)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
-from chassis.domain import Conflict, NotFound
-
 from identity import models
+from identity.application.ports import email_taken, no_such_user
 from identity.domain.sessions import RefreshSession
 from identity.domain.users import User
-
-
-class UserRepository(Protocol):
-    def add(self, user: User) -> None:
-        """Store a new user; :class:`Conflict` if the e-mail address is taken."""
-
-    def get(self, user_id: UUID) -> User:
-        """The user; :class:`NotFound` if there is none."""
-
-    def find_by_email(self, email: str) -> User | None: ...
-
-    def save(self, user: User) -> None: ...
-
-
-class SessionRepository(Protocol):
-    def add(self, session: RefreshSession) -> None: ...
-
-    def lock_by_hash(self, token_hash: str) -> RefreshSession | None:
-        """The session with this token, locked until the unit of work ends, if there is one."""
-
-    def save(self, session: RefreshSession) -> None: ...
-
-    def revoke_family(self, family_id: UUID, now: datetime) -> None:
-        """End every session of one sign-in."""
-
-
-class UserReader(Protocol):
-    def get(self, user_id: UUID) -> User: ...
-
-
-def email_taken(email: str) -> Conflict:
-    return Conflict(f"An account with {email} already exists.", code="email_taken")
-
-
-def no_such_user(user_id: UUID) -> NotFound:
-    return NotFound(f"No user {user_id}.")
 
 
 class DjangoUserRepository:

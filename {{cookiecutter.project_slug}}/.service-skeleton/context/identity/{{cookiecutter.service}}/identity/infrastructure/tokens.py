@@ -14,7 +14,7 @@ import binascii
 import json
 import time
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
@@ -24,11 +24,6 @@ from django.core.exceptions import ImproperlyConfigured
 from jwt.algorithms import RSAAlgorithm
 
 from identity.domain.users import User
-
-
-class AccessTokenIssuer(Protocol):
-    def issue(self, user: User) -> tuple[str, int]:
-        """A signed access token for the user, and how many seconds it lasts."""
 
 
 def load_signing_key(encoded: str) -> RSAPrivateKey:

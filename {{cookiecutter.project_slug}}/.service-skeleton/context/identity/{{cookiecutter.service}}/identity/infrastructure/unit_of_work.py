@@ -1,32 +1,10 @@
-"""Identity's unit of work: the repositories one business transaction uses."""
+"""Identity's unit of work on the database: the repositories one business transaction uses."""
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Protocol, Self
-
 from chassis.persistence import DjangoUnitOfWork
 
-from identity.infrastructure.repositories import (
-    DjangoSessionRepository,
-    DjangoUserRepository,
-    SessionRepository,
-    UserRepository,
-)
-
-
-class IdentityUnitOfWork(Protocol):
-    users: UserRepository
-    sessions: SessionRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
+from identity.infrastructure.repositories import DjangoSessionRepository, DjangoUserRepository
 
 
 class DjangoIdentityUnitOfWork(DjangoUnitOfWork):

@@ -1,9 +1,11 @@
 """Identity through DRF, on the real database, with Django's password validation."""
 
 import json
+from io import StringIO
 
 import jwt
 import pytest
+from django.core.management import call_command
 
 from chassis.auth import TokenVerifier
 from chassis.models import OutboxMessage
@@ -167,3 +169,14 @@ def test_a_new_user_is_announced_with_the_account():
         "email": "ada@example.com",
         "full_name": "Ada",
     }
+
+
+def test_the_staff_account_is_announced_when_made_not_when_kept(monkeypatch):
+    monkeypatch.setenv("IDENTITY_STAFF_EMAIL", "ops@example.com")
+    monkeypatch.setenv("IDENTITY_STAFF_PASSWORD", PASSWORD)
+
+    call_command("ensure_staff_user", stdout=StringIO())
+    call_command("ensure_staff_user", stdout=StringIO())
+
+    (row,) = OutboxMessage.objects.filter(event_type="identity.user.registered.v1")
+    assert json.loads(bytes(row.body))["data"]["email"] == "ops@example.com"

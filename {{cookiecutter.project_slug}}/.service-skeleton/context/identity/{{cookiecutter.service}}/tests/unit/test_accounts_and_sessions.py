@@ -6,8 +6,9 @@ import pytest
 from chassis.domain import Conflict, RuleViolation, Unauthorized
 
 from identity.application import accounts, sessions
-from identity.infrastructure.in_memory import InMemoryIdentityUnitOfWork, QuickPasswords
+from identity.domain.events import UserRegistered
 from identity.infrastructure.tokens import JWTAccessTokenIssuer
+from tests.fakes import InMemoryIdentityUnitOfWork, QuickPasswords
 
 PASSWORD = "correct horse battery staple"
 
@@ -39,6 +40,21 @@ def test_registration_stores_the_address_in_lower_case(uow):
     assert user.email == "ada@example.com"
     assert user.roles == frozenset()
     assert user.password_hash != PASSWORD
+
+
+def test_a_registration_is_announced_once_it_commits(uow):
+    user = register(uow)
+
+    assert uow.published == [UserRegistered(user.id, "ada@example.com", "Ada Lovelace")]
+
+
+def test_a_refused_registration_announces_nothing(uow):
+    register(uow)
+
+    with pytest.raises(Conflict):
+        register(uow, "ADA@example.com")
+
+    assert len(uow.published) == 1
 
 
 @pytest.mark.parametrize(
@@ -135,3 +151,4 @@ def test_the_staff_account_is_created_then_kept_up_to_date(uow):
     assert first.id == again.id
     assert again.roles == frozenset({"staff"})
     assert sign_in(uow, "ops@example.com", "second password").access_token
+    assert uow.published == [UserRegistered(first.id, "ops@example.com", "Staff")]

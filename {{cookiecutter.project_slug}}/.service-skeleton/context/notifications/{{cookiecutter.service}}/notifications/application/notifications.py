@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from notifications.application.ports import (
+    DeliveryError,
+    DeliveryRefused,
+    Dispatch,
+    Mailer,
+    NotificationReader,
+    NotificationsUnitOfWork,
+)
 from notifications.domain.messages import compose
 from notifications.domain.notifications import DeliveryStatus, Notification
-from notifications.infrastructure.mail import DeliveryError, DeliveryRefused, Mailer
-from notifications.infrastructure.repositories import NotificationReader
-from notifications.infrastructure.unit_of_work import NotificationsUnitOfWork
 
 logger = logging.getLogger(__name__)
-
-# Sends a recorded notification: right away, or through a task queue.
-Dispatch = Callable[[UUID], None]
 
 
 @dataclass(frozen=True)

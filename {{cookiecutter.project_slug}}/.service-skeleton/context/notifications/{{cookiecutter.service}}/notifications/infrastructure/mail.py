@@ -1,26 +1,13 @@
-"""Sending e-mail: the Mailer port and its implementation on Django's mail backend."""
+"""Sending e-mail on Django's mail backend (the Mailer port of notifications.application.ports)."""
 
 from __future__ import annotations
 
 import smtplib
-from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
 
-
-class DeliveryError(Exception):
-    """The message could not be handed to the mail server; trying again may work."""
-
-
-class DeliveryRefused(DeliveryError):
-    """The message can never be delivered as it is (an address the mail layer or the server
-    refuses): trying again would fail the same way."""
-
-
-class Mailer(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None:
-        """Hand the message over for delivery; :class:`DeliveryError` if that fails."""
+from notifications.application.ports import DeliveryError, DeliveryRefused
 
 
 class DjangoMailer:

@@ -1,44 +1,17 @@
-"""The notification repository: the Protocols use cases depend on, and their database implementations."""
+"""The notification repository and reader on the database (ports in notifications.application.ports)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 from uuid import UUID
 
-from chassis.domain import NotFound
 from chassis.persistence import EntityPage
 
 from notifications import models
+from notifications.application.ports import no_such_notification
 from notifications.domain.messages import Message
 from notifications.domain.notifications import Channel, DeliveryStatus, Notification
-
-
-class NotificationRepository(Protocol):
-    def add(self, notification: Notification) -> None:
-        """Store a new notification."""
-
-    def lock(self, notification_id: UUID) -> Notification:
-        """The notification, locked until the unit of work ends; :class:`NotFound` if there is none."""
-
-    def save(self, notification: Notification) -> None:
-        """Store a changed notification."""
-
-    def stalled(self, untouched_since: datetime) -> list[UUID]:
-        """The pending notifications nothing has happened to since then, oldest first."""
-
-
-class NotificationReader(Protocol):
-    def find(self, *, recipient_id: UUID) -> Sequence[Notification]:
-        """The recipient's notifications, newest first."""
-
-    def get(self, notification_id: UUID, *, recipient_id: UUID) -> Notification:
-        """The recipient's notification; :class:`NotFound` if there is none or it is someone else's."""
-
-
-def no_such_notification(notification_id: UUID) -> NotFound:
-    return NotFound(f"No notification {notification_id}.")
 
 
 class DjangoNotificationRepository:

@@ -1,32 +1,10 @@
-"""The notifications unit of work: the repositories one business transaction uses."""
+"""The notifications unit of work on the database: the repositories one business transaction uses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import TracebackType
-from typing import Protocol, Self
-
 from chassis.persistence import DjangoUnitOfWork
 
-from notifications.infrastructure.repositories import (
-    DjangoNotificationRepository,
-    NotificationRepository,
-)
-
-
-class NotificationsUnitOfWork(Protocol):
-    notifications: NotificationRepository
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
-
-    def on_commit(self, callback: Callable[[], None]) -> None: ...
+from notifications.infrastructure.repositories import DjangoNotificationRepository
 
 
 class DjangoNotificationsUnitOfWork(DjangoUnitOfWork):

@@ -10,7 +10,7 @@ from chassis.domain import NotFound, RuleViolation
 
 from notifications.application import notifications
 from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
-from notifications.infrastructure.in_memory import (
+from tests.fakes import (
     InMemoryNotificationReader,
     InMemoryNotificationsUnitOfWork,
     OutboxMailer,

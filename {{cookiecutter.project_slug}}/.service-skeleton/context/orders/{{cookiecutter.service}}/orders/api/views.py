@@ -10,8 +10,8 @@ from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 
+from chassis.api import valid
 from chassis.openapi import problem_response
 
 from orders.api import serializers
@@ -28,7 +28,7 @@ class OrderListView(generics.GenericAPIView):
         query_serializer=serializers.FindOrdersSerializer, operation_summary="List my orders"
     )
     def get(self, request: Request) -> Response:
-        query = _valid(serializers.FindOrdersSerializer(data=request.query_params))
+        query = valid(serializers.FindOrdersSerializer(data=request.query_params))
         status_filter = OrderStatus(query["status"]) if query["status"] else None
         found = orders.handle_find_orders(
             orders.FindOrders(request.user.id, status_filter), DjangoOrderReader()
@@ -42,7 +42,7 @@ class OrderListView(generics.GenericAPIView):
         responses={status.HTTP_201_CREATED: serializers.OrderSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(serializers.PlaceOrderSerializer(data=request.data))
+        data = valid(serializers.PlaceOrderSerializer(data=request.data))
         command = orders.PlaceOrder(
             customer_id=request.user.id,
             customer_email=request.user.email,
@@ -82,8 +82,3 @@ class CancelOrderView(generics.GenericAPIView):
             orders.CancelOrder(request.user.id, order_id), DjangoOrdersUnitOfWork()
         )
         return Response(serializers.OrderSerializer(order).data)
-
-
-def _valid(serializer: Serializer) -> dict:
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

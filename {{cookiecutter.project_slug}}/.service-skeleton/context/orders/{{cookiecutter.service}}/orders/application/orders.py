@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from orders.application.ports import OrderReader, OrdersUnitOfWork
 from orders.domain.events import (
     OrderCancelled,
     OrderConfirmed,
@@ -15,8 +16,6 @@ from orders.domain.events import (
     OrderRejected,
 )
 from orders.domain.orders import Order, OrderStatus, RequestedLine
-from orders.infrastructure.repositories import OrderReader
-from orders.infrastructure.unit_of_work import OrdersUnitOfWork
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from uuid import UUID
 
 from chassis.domain import Money
 
+from orders.application.ports import OrdersUnitOfWork
 from orders.domain.products import ProductSnapshot
-from orders.infrastructure.unit_of_work import OrdersUnitOfWork
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""Where orders keeps its state: repositories behind Protocols."""
+"""Where orders keeps its state: the database behind the application's ports."""

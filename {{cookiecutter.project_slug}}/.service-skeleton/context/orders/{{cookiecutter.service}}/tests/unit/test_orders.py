@@ -18,8 +18,8 @@ from orders.domain.events import (
     OrderRejected,
 )
 from orders.domain.orders import InvalidTransition, OrderStatus, RequestedLine
-from orders.infrastructure.in_memory import InMemoryOrderReader, InMemoryOrdersUnitOfWork
 from tests.factories import known_product
+from tests.fakes import InMemoryOrderReader, InMemoryOrdersUnitOfWork
 
 CUSTOMER = uuid4()
 

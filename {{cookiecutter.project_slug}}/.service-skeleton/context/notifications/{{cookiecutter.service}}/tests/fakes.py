@@ -1,4 +1,9 @@
-"""Notifications kept in a dict and mail kept in a list: the unit tests' stand-ins."""
+"""Notifications kept in a dict and mail kept in a list: the unit tests' stand-ins.
+
+They keep the promises of notifications.application.ports as the database
+repositories and the mail backend do (tests/test_repository_contract.py checks
+the repositories).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,8 @@ from uuid import UUID
 
 from chassis_testing.fakes import InMemoryUnitOfWork
 
+from notifications.application.ports import DeliveryError, DeliveryRefused, no_such_notification
 from notifications.domain.notifications import DeliveryStatus, Notification
-from notifications.infrastructure.mail import DeliveryError, DeliveryRefused
-from notifications.infrastructure.repositories import no_such_notification
 
 
 class InMemoryNotificationRepository:

@@ -1,4 +1,8 @@
-"""An item repository kept in a dict: the unit tests' stand-in for the database one."""
+"""An item repository kept in a dict: the unit tests' stand-in for the database one.
+
+It keeps the promises of {{ cookiecutter.service }}.application.ports as the
+database one does (tests/test_repository_contract.py checks both).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from uuid import UUID
 
 from chassis_testing.fakes import InMemoryUnitOfWork
 
+from {{ cookiecutter.service }}.application.ports import name_taken, no_such_item
 from {{ cookiecutter.service }}.domain.items import Item
-from {{ cookiecutter.service }}.infrastructure.repositories import name_taken, no_such_item
 
 
 class InMemoryItemRepository:

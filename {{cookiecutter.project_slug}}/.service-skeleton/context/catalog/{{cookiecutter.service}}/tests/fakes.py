@@ -1,4 +1,8 @@
-"""The catalog's repositories kept in dicts: the unit tests' stand-ins for the database."""
+"""The catalog's repositories kept in dicts: the unit tests' stand-ins for the database.
+
+They keep the promises of catalog.application.ports as the database ones do
+(tests/test_repository_contract.py checks both).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from uuid import UUID
 from chassis.domain import Conflict
 from chassis_testing.fakes import InMemoryUnitOfWork
 
+from catalog.application.ports import no_such_product, sku_taken
 from catalog.domain.products import Listing, ListingOrder, ListingSearch, Product
 from catalog.domain.stock import Reservation, StockLevel
-from catalog.infrastructure.repositories import no_such_product, sku_taken
 
 
 class InMemoryProductRepository:

@@ -1,4 +1,8 @@
-"""Orders' repositories kept in dicts: the unit tests' stand-ins for the database."""
+"""Orders' repositories kept in dicts: the unit tests' stand-ins for the database.
+
+They keep the promises of orders.application.ports as the database ones do
+(tests/test_repository_contract.py checks both).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from uuid import UUID
 
 from chassis_testing.fakes import InMemoryUnitOfWork
 
+from orders.application.ports import no_such_order
 from orders.domain.orders import Order, OrderStatus
 from orders.domain.products import ProductSnapshot
-from orders.infrastructure.repositories import no_such_order
 
 
 class InMemoryOrderRepository:

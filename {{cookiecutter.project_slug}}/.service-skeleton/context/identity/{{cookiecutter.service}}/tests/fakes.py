@@ -1,8 +1,15 @@
-"""Identity kept in dicts, with a quick password hash: the unit tests' stand-ins."""
+"""Identity kept in dicts, with a quick password hash: the unit tests' stand-ins.
+
+They keep the promises of identity.application.ports as the database
+repositories and Django's password hashing do (tests/test_repository_contract.py
+checks both).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
@@ -10,9 +17,9 @@ from uuid import UUID
 from chassis.domain import RuleViolation
 from chassis_testing.fakes import InMemoryUnitOfWork
 
+from identity.application.ports import email_taken, no_such_user
 from identity.domain.sessions import RefreshSession
 from identity.domain.users import User
-from identity.infrastructure.repositories import email_taken, no_such_user
 
 
 class InMemoryUserRepository:
@@ -65,7 +72,11 @@ class InMemoryIdentityUnitOfWork(InMemoryUnitOfWork):
 
 
 class QuickPasswords:
-    """A password policy for unit tests: at least 8 characters, an unsalted digest."""
+    """A password policy for unit tests: at least 8 characters; hashed as real hashers hash,
+    with a random salt kept in the hash, only with few iterations."""
+
+    ALGORITHM = "pbkdf2_sha256"
+    ITERATIONS = 1000
 
     def validate(self, password: str, *, email: str, full_name: str) -> None:
         if len(password) < 8:
@@ -74,7 +85,19 @@ class QuickPasswords:
             )
 
     def hash(self, password: str) -> str:
-        return hashlib.sha256(password.encode()).hexdigest()
+        salt = secrets.token_hex(16)
+        return f"{self.ALGORITHM}${self.ITERATIONS}${salt}${self._digest(password, salt)}"
 
     def verify(self, password: str, password_hash: str | None) -> bool:
-        return password_hash == self.hash(password)
+        if not password_hash:
+            self.hash(password)  # as slow as checking a wrong password
+            return False
+        algorithm, iterations, salt, digest = password_hash.split("$")
+        if (algorithm, iterations) != (self.ALGORITHM, str(self.ITERATIONS)):
+            return False
+        return hmac.compare_digest(digest, self._digest(password, salt))
+
+    def _digest(self, password: str, salt: str) -> str:
+        return hashlib.pbkdf2_hmac(
+            "sha256", password.encode(), salt.encode(), self.ITERATIONS
+        ).hex()
