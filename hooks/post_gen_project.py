@@ -1,17 +1,18 @@
 """Finish the project the answers describe.
 
 Cookiecutter cannot loop over folders, so every service is rendered from the
-one skeleton shipped in `.service-skeleton/`: the `shell` every service shares
-(its settings take a sample's own from `shell/templates/settings/`), then its
-bounded context (its own sample domain, or the plain example). What
+one skeleton shipped in `.service-skeleton/`: the `shell` every service shares,
+then its bounded context (its own sample domain, or the plain example). What
 a task queue the answers turned off would run goes. Then the skeleton goes,
-the chosen licence becomes LICENSE, and `.env` is written with secrets that
-belong to this project alone.
+the chosen licence becomes LICENSE, the project's own `make processes` writes
+what runs each service, and `.env` is written with secrets that belong to this
+project alone.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,17 +21,25 @@ from pathlib import Path
 from cookiecutter.generate import generate_files
 
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
+# What the answers imply (local_extensions.py works it out once, for every template).
+FACTS = json.loads(r"""{{ project_facts(cookiecutter).as_dict() | tojson }}""")
 SKELETON = Path(".service-skeleton")
 SERVICES_DIR = Path("services")
 SYSTEM_TESTS = Path("tests/system")
 KEYCLOAK_REALM = Path("deploy/keycloak")
 LICENSES = Path(".licenses")
 CHASSIS = Path("libs/chassis/src/chassis")
+CHASSIS_TESTING = Path("libs/testing/src/chassis_testing")
 FRONTEND = Path("frontend")
 
 
 def service_names() -> list[str]:
-    return [name.strip() for name in ANSWERS["services"].split(",") if name.strip()]
+    return FACTS["services"]
+
+
+def runs(*kinds: str) -> bool:
+    """Whether any service runs any of these kinds of process."""
+    return any(kind in processes for processes in FACTS["processes"].values() for kind in kinds)
 
 
 def sample_names() -> set[str]:
@@ -38,8 +47,21 @@ def sample_names() -> set[str]:
     return {path.name for path in (SKELETON / "context").iterdir()} - {"example"}
 
 
+def name_the_plain_package(name: str) -> None:
+    """A plain service's package, named as the service (imports and all)."""
+    service = SERVICES_DIR / name
+    placeholder = FACTS["plain_package"]
+    (service / placeholder).rename(service / name)
+    for path in service.rglob("*.py"):
+        text = path.read_text()
+        if placeholder in text:
+            path.write_text(re.sub(rf"\b{placeholder}\b", name, text))
+
+
 def render_service(name: str) -> None:
-    context = {"cookiecutter": {**ANSWERS, "service": name}}
+    # The skeleton needs none of the template's own Jinja extensions (nor could it load them).
+    answers = {key: value for key, value in ANSWERS.items() if key != "_extensions"}
+    context = {"cookiecutter": {**answers, "service": name}}
     context_kind = name if name in sample_names() else "example"
     for part, overwrite in ((SKELETON / "shell", False), (SKELETON / "context" / context_kind, True)):
         generate_files(
@@ -49,32 +71,26 @@ def render_service(name: str) -> None:
             overwrite_if_exists=overwrite,
             accept_hooks=False,
         )
-
-
-def runs_celery(name: str) -> bool:
-    return ANSWERS["use_celery"] == "yes" and name in ANSWERS["_celery_services"]
+    if context_kind == "example":
+        name_the_plain_package(name)
 
 
 def remove_what_no_task_queue_runs(name: str) -> None:
+    """The modules (and their tests) a task queue the answers turned off would have run."""
     service = SERVICES_DIR / name
-    unused = []
-    if not runs_celery(name):
-        unused.append("config/celery.py")
-        if name in ANSWERS["_celery_services"]:
-            unused += [f"{name}/tasks.py", "tests/integration/test_tasks.py", "tests/integration/test_delivery.py"]
-    if name in ANSWERS["_django_q_services"] and ANSWERS["use_django_q"] == "no":
-        unused.append(f"{name}/migrations/0002_schedule_expire_stale_orders.py")
-    for path in unused:
-        (service / path).unlink(missing_ok=True)
+    for path in FACTS["removed"][name]:
+        (service / path).unlink()
     integration_tests = service / "tests" / "integration"
     if [path.name for path in integration_tests.glob("*")] == ["__init__.py"]:
         shutil.rmtree(integration_tests)
 
 
 def remove_unused_chassis_modules() -> None:
-    if ANSWERS["use_celery"] == "no":
-        (CHASSIS / "tasks.py").unlink()
-    if ANSWERS["use_django_q"] == "no":
+    """What the chassis has for Celery or Django Q, where no service runs it."""
+    if not runs("worker", "beat"):
+        for path in (CHASSIS / "tasks.py", CHASSIS / "celery_app.py", CHASSIS_TESTING / "tasks.py"):
+            path.unlink()
+    if not runs("scheduler"):
         (CHASSIS / "schedules.py").unlink()
         (CHASSIS / "management" / "commands" / "scheduler_alive.py").unlink()
 
@@ -83,8 +99,6 @@ def remove_kubernetes_unless_chosen() -> None:
     if ANSWERS["use_kubernetes"] == "yes":
         return
     shutil.rmtree("deploy/k8s")
-    for service in service_names():
-        shutil.rmtree(SERVICES_DIR / service / "k8s")
     for path in (KEYCLOAK_REALM / "kustomization.yaml", KEYCLOAK_REALM / "keycloak.yaml"):
         path.unlink(missing_ok=True)
     Path("scripts/k8s_secrets.py").unlink()
@@ -98,12 +112,19 @@ def remove_unused_ci_pipelines() -> None:
 
 
 def remove_unused_system_tests() -> None:
-    """Each sample service has its system tests; plain services share test_items.py."""
+    """Each sample service has its system tests, plain services share test_items.py, and what
+    needs to sign in (the *_signed_in.py tests) needs the identity service: Keycloak cannot
+    run where the tests do."""
     chosen = set(service_names())
     for sample in sample_names() - chosen:
-        (SYSTEM_TESTS / f"test_{sample}.py").unlink()
+        for path in SYSTEM_TESTS.glob(f"test_{sample}*.py"):
+            path.unlink()
     if chosen <= sample_names():
-        (SYSTEM_TESTS / "test_items.py").unlink()
+        for path in SYSTEM_TESTS.glob("test_items*.py"):
+            path.unlink()
+    if ANSWERS["auth_provider"] != "identity":
+        for path in SYSTEM_TESTS.glob("test_*_signed_in.py"):
+            path.unlink()
 
 
 def remove_frontend_unless_chosen() -> None:
@@ -113,8 +134,8 @@ def remove_frontend_unless_chosen() -> None:
             (FRONTEND / "openapi" / "identity.json").unlink()
         return
     shutil.rmtree(FRONTEND)
-    for path in (SYSTEM_TESTS / "test_frontend.py", SYSTEM_TESTS / "Dockerfile"):
-        path.unlink()
+    for path in (*SYSTEM_TESTS.glob("test_*frontend*.py"), SYSTEM_TESTS / "Dockerfile"):
+        path.unlink(missing_ok=True)
     Path("scripts/api_client.py").unlink()
 
 
@@ -134,14 +155,20 @@ def choose_license() -> None:
     shutil.rmtree(LICENSES)
 
 
+def write_processes() -> None:
+    """Each service's manifest, then Procfile.dev, Compose and Kubernetes from the manifests:
+    the same command a developer runs (`make processes`) after changing what a service has."""
+    subprocess.run([sys.executable, "-m", "scripts.processes"], check=True, stdout=subprocess.DEVNULL)
+
+
 def write_event_catalog() -> None:
     """docs/asyncapi.json, from the event schemas and subscribers of the services just rendered."""
-    subprocess.run([sys.executable, "scripts/asyncapi.py"], check=True)
+    subprocess.run([sys.executable, "-m", "scripts.asyncapi"], check=True)
 
 
 def write_env_file() -> None:
     """The same script a teammate's fresh clone runs (`make setup`): one way to make secrets."""
-    subprocess.run([sys.executable, "scripts/create_env.py"], check=True)
+    subprocess.run([sys.executable, "-m", "scripts.create_env"], check=True)
 
 
 def main() -> None:
@@ -156,6 +183,7 @@ def main() -> None:
     remove_keycloak_realm_unless_chosen()
     remove_skeleton()
     choose_license()
+    write_processes()
     write_event_catalog()
     write_env_file()
 

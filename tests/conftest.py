@@ -142,3 +142,16 @@ def text_files(project: Path) -> Iterator[Path]:
             except UnicodeDecodeError:
                 continue
             yield path
+
+
+NEEDS = """
+import json
+from scripts.processes import read_service, service_folders
+print(json.dumps({f.name: [v.name for v in read_service(f).needs_set()] for f in service_folders()}))
+"""
+
+
+def needed_variables(project: Path) -> dict[str, list[str]]:
+    """What each service of `project` says a runtime must set (its manifest and the chassis's
+    chassis.environment), as the project's own tools read it."""
+    return json.loads(run([sys.executable, "-c", NEEDS], cwd=project).stdout)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from tests.conftest import bake, run, services_of
+from tests.conftest import bake, project_libraries, run, services_of
 from tests.test_bake import COMPOSE
 
 KEYCLOAK_SERVICES = "catalog,orders,notifications"
@@ -70,10 +70,14 @@ def test_compose_runs_keycloak_and_points_every_service_at_it(keycloak_project):
 
 
 def test_native_runs_point_every_service_at_keycloak(keycloak_project):
-    script = (keycloak_project / "scripts/provision.py").read_text()
+    env = dotenv_values(keycloak_project / ".env")
+    jwks_url = "from scripts.provision import jwks_url; import sys; print(jwks_url(dict(KEYCLOAK_URL=sys.argv[1])))"
 
-    assert "/realms/{PROJECT}/protocol/openid-connect/certs" in script
-    assert "IDENTITY_PORT" not in script
+    printed = run(
+        ["python", "-c", jwks_url, env["KEYCLOAK_URL"]], cwd=keycloak_project, env=project_libraries(keycloak_project)
+    )
+
+    assert printed.stdout.strip() == "http://localhost:8081/realms/northwind/protocol/openid-connect/certs"
 
 
 def test_an_identity_bake_has_no_keycloak(tmp_path, cookiecutter_config):

@@ -11,6 +11,7 @@ import re
 from mailbox import Maildir
 
 import pytest
+import yaml
 
 from tests.conftest import bake, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
@@ -18,27 +19,83 @@ from tests.native import NativeRun, assign_free_ports, leftovers
 BOOTED = {
     # Keycloak cannot run here: this bake's tokens cannot be had, its anonymous behaviour is checked.
     "one-custom-service": {"services": "inventory", "auth_provider": "keycloak"},
+    # Its plain service gains a subscriber and a Celery task before it boots, as a user's would.
     "samples-and-custom": {"services": "identity,catalog,orders,notifications,inventory"},
 }
+SUBSCRIBER = """
+import logging
+
+from chassis.events import Event, subscriber
+
+logger = logging.getLogger(__name__)
+
+
+@subscriber("identity.user.registered.v1")
+def note_the_new_user(event: Event) -> None:
+    logger.info("inventory heard of user %s", event.data["user_id"])
+"""
+TASKS = """
+from celery import shared_task
+
+
+@shared_task
+def count_items() -> int:
+    return 0
+"""
+
+
+def grow_a_consumer_and_a_worker(project) -> None:
+    """What the README says a user does when a service gains a subscriber and a task: add the
+    modules, run `make processes` (here its command). Until then, lint says what to do."""
+    package = project / "services/inventory/inventory"
+    (package / "subscribers.py").write_text(SUBSCRIBER.lstrip())
+    (package / "tasks.py").write_text(TASKS.lstrip())
+    stale = run(["python", "-m", "scripts.processes", "--check"], cwd=project, check=False)
+    assert stale.returncode == 1
+    assert "services/inventory/service.toml is out of date: run `make processes`." in stale.stdout
+
+    run(["python", "-m", "scripts.processes"], cwd=project)
+
+    assert (
+        'processes = ["web", "relay", "consumer", "worker"]'
+        in (project / "services/inventory/service.toml").read_text()
+    )
+    procfile = (project / "Procfile.dev").read_text()
+    assert "inventory-consumer: cd services/inventory && exec python manage.py consume_events" in procfile
+    assert "inventory-worker: cd services/inventory && exec python -m chassis.supervised celery" in procfile
+    compose = yaml.safe_load((project / "services/inventory/compose.yaml").read_text())["services"]
+    assert compose["inventory-consumer"]["command"] == ["python", "manage.py", "consume_events"]
+    assert compose["inventory-worker"]["command"][:3] == ["celery", "--app", "chassis.celery_app"]
+    workloads = list(yaml.safe_load_all((project / "services/inventory/k8s/workloads.yaml").read_text()))
+    deployments = {d["metadata"]["name"] for d in workloads if d["kind"] == "Deployment"}
+    assert {"inventory-consumer", "inventory-worker"} <= deployments
+    run(["python", "-m", "scripts.processes", "--check"], cwd=project)
 
 
 @pytest.mark.parametrize("answers", BOOTED.values(), ids=BOOTED.keys())
 def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, answers):
     slug = unique_name()
     project = bake(tmp_path, cookiecutter_config, project_slug=slug, **answers)
+    grows = "identity" in answers["services"] and "inventory" in answers["services"]
+    if grows:
+        grow_a_consumer_and_a_worker(project)
     gateway = assign_free_ports(project)
     env = project_libraries(project)
     try:
-        run(["python", "scripts/provision.py"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision"], cwd=project, env=env)
         with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:
             system.wait_until_ready()
             result = run(["python", "-m", "pytest", "-q", "tests/system"], cwd=project, env={"GATEWAY_URL": gateway})
     finally:
-        run(["python", "scripts/provision.py", "--teardown"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
     assert " passed" in result.stdout
     assert " skipped" not in result.stdout
     assert leftovers(slug) == []
+    if grows:  # the system suite registered customers: the grown consumer heard of them
+        assert "inventory heard of user" in system.output()
+        assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
+        assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
 

@@ -95,11 +95,11 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
         ],
         cwd=project,
     )
-    added = run(["python", "scripts/create_env.py"], cwd=project)
+    added = run(["python", "-m", "scripts.create_env"], cwd=project)
 
     assert rejects(project) == []
     assert (project / "services/inventory/manage.py").exists()
-    assert "location /api/inventory/ {" in (project / "gateway/templates/default.conf.template").read_text()
+    assert "location /api/inventory/ {" in (project / "gateway/templates/routes.locations.template").read_text()
     assert "services/inventory/compose.yaml" in (project / "docker-compose.yml").read_text()
     assert "../../../services/inventory/k8s" in (project / "deploy/k8s/base/kustomization.yaml").read_text()
     assert "inventory-relay:" in (project / "Procfile.dev").read_text()
@@ -112,7 +112,7 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
     gateway = assign_free_ports(project)
     env = project_libraries(project)
     try:
-        run(["python", "scripts/provision.py"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision"], cwd=project, env=env)
         tests = run(
             ["python", "-m", "pytest", "-q"],
             cwd=project / "services/inventory",
@@ -123,7 +123,7 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
             with urllib.request.urlopen(f"{gateway}/registry", timeout=5) as response:
                 registry = json.load(response)
     finally:
-        run(["python", "scripts/provision.py", "--teardown"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
     assert " passed" in tests.stdout
     assert {entry["name"]: entry["health"]["status"] for entry in registry["services"]}["inventory"] == "ready"

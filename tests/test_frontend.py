@@ -65,7 +65,7 @@ def test_the_gateway_tells_a_keycloak_frontend_where_to_sign_in(bakery):
     gateway = assign_free_ports(project)
     slug = project.name
 
-    with NativeRun(["honcho", "run", "python", "scripts/gateway.py"], project, gateway):
+    with NativeRun(["honcho", "run", "python", "-m", "scripts.gateway"], project, gateway):
         config, headers = fetch_json(f"{gateway}/config.json")
 
     assert config == {
@@ -106,9 +106,9 @@ def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecut
     run(["npm", "run", "build"], cwd=frontend)
     report_bundle_size(frontend)
     try:
-        run(["python", "scripts/provision.py"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision"], cwd=project, env=env)
         # The committed client is what the services' OpenAPI documents give today.
-        run(["python", "scripts/api_client.py", "--check"], cwd=project, env=env)
+        run(["python", "-m", "scripts.api_client", "--check"], cwd=project, env=env)
         with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:
             system.wait_until_ready()
             result = run(
@@ -117,7 +117,7 @@ def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecut
                 env={"GATEWAY_URL": gateway, "SCREENSHOT_DIR": str(screenshots)},
             )
     finally:
-        run(["python", "scripts/provision.py", "--teardown"], cwd=project, env=env)
+        run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
     assert " failed" not in unit_tests.stdout
     assert "test_frontend.py::" in result.stdout

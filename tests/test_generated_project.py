@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 
-from tests.conftest import bake, run, unique_name
+from tests.conftest import bake, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
 
 SERVICES = ("catalog", "identity", "notifications", "orders")
@@ -21,7 +21,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         # `make bench`'s event half, small: it runs, cleans up after itself, and reports every event.
         bench_arguments = ["--rate", "50", "--seconds", "1", "--burst", "300", "--concurrent", "200"]
         bench = run(
-            [".venv/bin/python", "scripts/bench_events.py", *bench_arguments],
+            [".venv/bin/python", "-m", "scripts.bench_events", *bench_arguments],
             cwd=project,
         )
         with NativeRun(["make", "dev"], project, gateway) as system:
@@ -53,9 +53,9 @@ def test_provisioning_without_postgres_says_what_is_missing(tmp_path, cookiecutt
         port = sock.getsockname()[1]
 
     result = run(
-        ["python", "scripts/provision.py"],
+        ["python", "-m", "scripts.provision"],
         cwd=project,
-        env={"POSTGRES_ADMIN_URL": f"postgres://postgres@127.0.0.1:{port}/postgres"},
+        env={**project_libraries(project), "POSTGRES_ADMIN_URL": f"postgres://postgres@127.0.0.1:{port}/postgres"},
         check=False,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import Bakery, run
+from tests.conftest import Bakery, needed_variables, project_libraries, run
 from tests.variants import VARIANTS, Variant
 
 KUBERNETES_VERSION = "1.37.0"
@@ -27,7 +27,7 @@ def rendered(project: Path, overlay: str) -> Path:
     """`kubectl kustomize` of the overlay, after `make k8s-secrets` wrote its secrets; once
     per bake and overlay."""
     if (project, overlay) not in _rendered:
-        run([sys.executable, "scripts/k8s_secrets.py", overlay], cwd=project)
+        run([sys.executable, "-m", "scripts.k8s_secrets", overlay], cwd=project, env=project_libraries(project))
         output = run(["kubectl", "kustomize", f"deploy/k8s/overlays/{overlay}"], cwd=project).stdout
         path = project.parent / f"k8s-{overlay}.yaml"
         path.write_text(output)
@@ -131,6 +131,23 @@ def test_every_referenced_config_and_secret_exists(manifests):
                 kind, reference = next(iter(source.items()))
                 wanted = ("ConfigMap" if kind == "configMapRef" else "Secret", reference["name"])
                 assert wanted in existing, f"{name} reads {wanted}, which nothing makes"
+
+
+def test_every_variable_a_service_needs_reaches_each_of_its_pods(bakery, kubernetes_variant, manifests):
+    documents, _ = manifests
+    needed = needed_variables(bakery.project(kubernetes_variant))
+    data = {(d["kind"], d["metadata"]["name"]): d["data"] for d in documents if d["kind"] in {"ConfigMap", "Secret"}}
+    for name, pod in pod_specs(documents):
+        service = pod.get("serviceAccountName")
+        if service not in needed:  # the gateway, the brokers, the databases
+            continue
+        for container in pod["containers"]:
+            given = set()
+            for source in container.get("envFrom", []):
+                kind, reference = next(iter(source.items()))
+                given |= data[("ConfigMap" if kind == "configMapRef" else "Secret", reference["name"])].keys()
+            missing = sorted(set(needed[service]) - given)
+            assert missing == [], f"{name} ({container['name']}) is not given {missing}"
 
 
 def test_overlays_differ_where_environments_do(bakery, kubernetes_variant):

@@ -64,11 +64,11 @@ def test_a_fresh_clone_makes_its_own_secrets_and_keeps_existing_ones(tmp_path, c
     project = bake(tmp_path, cookiecutter_config)
     original = secrets_of(project)
 
-    run(["python", "scripts/create_env.py"], cwd=project)
+    run(["python", "-m", "scripts.create_env"], cwd=project)
     assert secrets_of(project) == original, "an existing .env was overwritten"
 
     (project / ".env").unlink()
-    run(["python", "scripts/create_env.py"], cwd=project)
+    run(["python", "-m", "scripts.create_env"], cwd=project)
     assert set(secrets_of(project).values()).isdisjoint(original.values())
 
 

@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 from honcho.environ import parse_procfile
-from native import PROJECT_DIR, MissingServer, not_ready, project_env, services
+
+from scripts.native import PROJECT_DIR, MissingServer, not_ready, project_env, services
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 

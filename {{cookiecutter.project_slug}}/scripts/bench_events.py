@@ -32,10 +32,11 @@ from uuid import uuid4
 import pika
 import psycopg
 from dotenv import dotenv_values
-from native import PROJECT_DIR
 from psycopg import sql
 
 from chassis.queues import wait_until_consumed
+
+from scripts.native import PROJECT_DIR
 
 CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
 
@@ -153,9 +154,10 @@ class Producer:
         """Write `count` events, `per_transaction` to a transaction, each transaction pausing
         before it commits; their ids."""
         from django.db import transaction
-        from tests.events import WidgetShipped
 
         from chassis.events import publish
+
+        from tests.events import WidgetShipped
 
         ids = []
         for start in range(0, count, per_transaction):

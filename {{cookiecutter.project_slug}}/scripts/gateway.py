@@ -1,9 +1,10 @@
 """Run the gateway on this machine: `make dev` starts it with the services.
 
-It renders gateway/templates/default.conf.template the way the gateway's image
-does, filling in each ${NAME} from the environment (honcho reads `.env`, where
-the native ports are), with every service on 127.0.0.1:<SERVICE>_PORT. Then it
-runs nginx in the foreground with its files under .run/gateway/.
+It renders gateway/templates/*.template the way the gateway's image does (into
+conf.d/, each without its .template), filling in each ${NAME} from the
+environment (honcho reads `.env`, where the native ports are), with every
+service on 127.0.0.1:<SERVICE>_PORT. Then it runs nginx in the foreground with
+its files under .run/gateway/.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ import sys
 from pathlib import Path
 from string import Template
 
-from native import MissingServer, require_nginx, services
+from scripts.native import MissingServer, require_nginx
+from scripts.project import (
+    PROJECT_DIR,
+    has_frontend,
+    identity_issues_tokens,
+    project_name,
+    services,
+)
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 GATEWAY_DIR = PROJECT_DIR / "gateway"
-{%- if cookiecutter.frontend == "react" %}
 # Built by `make frontend`, which `make dev` runs first.
 FRONTEND_DIR = PROJECT_DIR / "frontend" / "dist"
-{%- endif %}
 RUN_DIR = PROJECT_DIR / ".run" / "gateway"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 DEFAULTS = {
@@ -47,7 +52,7 @@ http {
     fastcgi_temp_path $run_dir/fastcgi;
     uwsgi_temp_path $run_dir/uwsgi;
     scgi_temp_path $run_dir/scgi;
-    include $run_dir/default.conf;
+    include $run_dir/conf.d/*.conf;
 }
 """)
 
@@ -56,13 +61,11 @@ def values(environment: dict[str, str]) -> dict[str, str]:
     """What each ${NAME} of the template stands for on this machine."""
     found = {name: environment.get(name, default) for name, default in DEFAULTS.items()}
     found["GATEWAY_PUBLIC_DIR"] = str(GATEWAY_DIR / "public")
-{%- if cookiecutter.frontend == "react" %}
-    found["GATEWAY_FRONTEND_DIR"] = str(FRONTEND_DIR)
-{%- if cookiecutter.auth_provider == "keycloak" %}
-    found["GATEWAY_OIDC_AUTHORITY"] = environment["JWT_ISSUER"]
-    found["GATEWAY_OIDC_CLIENT_ID"] = "{{ cookiecutter.project_slug }}-frontend"
-{%- endif %}
-{%- endif %}
+    if has_frontend():
+        found["GATEWAY_FRONTEND_DIR"] = str(FRONTEND_DIR)
+        if not identity_issues_tokens():
+            found["GATEWAY_OIDC_AUTHORITY"] = environment["JWT_ISSUER"]
+            found["GATEWAY_OIDC_CLIENT_ID"] = f"{project_name()}-frontend"
     for service in services():
         port = environment.get(f"{service.upper()}_PORT")
         if not port:
@@ -90,9 +93,11 @@ def mime_types(nginx: str) -> Path:
 
 
 def write_config(nginx: str, environment: dict[str, str]) -> Path:
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    template = (GATEWAY_DIR / "templates" / "default.conf.template").read_text()
-    (RUN_DIR / "default.conf").write_text(render(template, values(environment)))
+    configuration = RUN_DIR / "conf.d"
+    configuration.mkdir(parents=True, exist_ok=True)
+    known = values(environment)
+    for template in (GATEWAY_DIR / "templates").glob("*.template"):
+        (configuration / template.stem).write_text(render(template.read_text(), known))
     main = RUN_DIR / "nginx.conf"
     # Started by root, nginx would run its workers as `nobody`, who may not read the project's files.
     user = "user root;" if os.geteuid() == 0 else ""

@@ -12,15 +12,28 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from create_env import secret_for
 from dotenv import dotenv_values
-from native import PROJECT_DIR, services
+
+from chassis.environment import Source, Variable
+
+from scripts.create_env import secret_for
+from scripts.processes import read_service
+from scripts.project import (
+    PROJECT_DIR,
+    SERVICES_DIR,
+    example_settings,
+    identity_issues_tokens,
+    project_name,
+    services,
+)
 
 OVERLAYS_DIR = PROJECT_DIR / "deploy" / "k8s" / "overlays"
-PROJECT = "{{ cookiecutter.project_slug }}"
-DOMAIN = "{{ cookiecutter.domain_name }}"
+PROJECT = project_name()
+# The domain the system is served from: its hosts start with it.
+DOMAIN = example_settings()["DJANGO_ALLOWED_HOSTS"].split(",")[0]
 
 
 def secret(name: str) -> str:
@@ -31,7 +44,7 @@ def secret(name: str) -> str:
 
 
 def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
-    """The broker's and Redis's secrets{{ ", and Keycloak's," if cookiecutter.auth_provider == "keycloak" }} as the overlay has them, or fresh."""
+    """The broker's, Redis's (and Keycloak's) secrets as the overlay has them, or fresh."""
     fresh = {
         "rabbitmq": {
             "RABBITMQ_DEFAULT_USER": PROJECT,
@@ -40,13 +53,12 @@ def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
         },
         "redis": {"REDIS_PASSWORD": secret("REDIS_PASSWORD")},
     }
-{%- if cookiecutter.auth_provider == "keycloak" %}
-    fresh["keycloak"] = {
-        "KC_BOOTSTRAP_ADMIN_PASSWORD": secret("KEYCLOAK_ADMIN_PASSWORD"),
-        "KC_DB_PASSWORD": secret("KEYCLOAK_DATABASE_PASSWORD"),
-        "KEYCLOAK_DEMO_PASSWORD": secret("KEYCLOAK_DEMO_PASSWORD"),
-    }
-{%- endif %}
+    if not identity_issues_tokens():
+        fresh["keycloak"] = {
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": secret("KEYCLOAK_ADMIN_PASSWORD"),
+            "KC_DB_PASSWORD": secret("KEYCLOAK_DATABASE_PASSWORD"),
+            "KEYCLOAK_DEMO_PASSWORD": secret("KEYCLOAK_DEMO_PASSWORD"),
+        }
     return {
         name: dotenv_values(folder / f"{name}.env") if (folder / f"{name}.env").exists() else values
         for name, values in fresh.items()
@@ -54,28 +66,35 @@ def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def service_secrets(service: str, infrastructure: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The service's Secret: its own secrets and server addresses (what the settings ConfigMap
+    of deploy/k8s/base holds is the same for every service)."""
     rabbitmq = infrastructure["rabbitmq"]
     password = secret("DATABASE_PASSWORD")
-    values = {
-        "DJANGO_SECRET_KEY": secret("DJANGO_SECRET_KEY"),
-        "DATABASE_PASSWORD": password,
-        "DATABASE_URL": f"postgres://{service}:{password}@{service}-db:5432/{service}",
-        "BROKER_URL": (
+    made: dict[Source, Callable[[Variable], str]] = {
+        Source.SERVICE_SECRET: lambda v: secret(v.name),
+        Source.PROJECT_SECRET: lambda v: secret(v.name),
+        # A service's own non-secret settings, as .env.example gives them.
+        Source.PROJECT: lambda v: example_settings()[v.name],
+        Source.DATABASE: lambda v: f"postgres://{service}:{password}@{service}-db:5432/{service}",
+        Source.CACHE: lambda v: (
+            f"redis://:{infrastructure['redis']['REDIS_PASSWORD']}@redis:6379/0"
+        ),
+        Source.BROKER: lambda v: (
             f"amqp://{rabbitmq['RABBITMQ_DEFAULT_USER']}:{rabbitmq['RABBITMQ_DEFAULT_PASS']}"
             f"@rabbitmq:5672/{rabbitmq['RABBITMQ_DEFAULT_VHOST']}"
         ),
-        "REDIS_URL": f"redis://:{infrastructure['redis']['REDIS_PASSWORD']}@redis:6379/0",
         # The environment's SMTP server, with its credentials: change it to yours.
-        "EMAIL_URL": f"smtp://mail.{DOMAIN}:587/?tls=True",
+        Source.MAIL: lambda v: f"smtp://mail.{DOMAIN}:587/?tls=True",
     }
-    if service == "identity":
-        values |= {
-            "IDENTITY_SIGNING_KEY": secret("IDENTITY_SIGNING_KEY"),
-            "IDENTITY_SIGNING_KEY_ID": secret("IDENTITY_SIGNING_KEY_ID"),
-            "IDENTITY_STAFF_EMAIL": f"staff@{DOMAIN}",
-            "IDENTITY_STAFF_PASSWORD": secret("IDENTITY_STAFF_PASSWORD"),
-        }
-    return values
+    manifest = read_service(SERVICES_DIR / service)
+    chassis_settings = {Source.PROJECT, Source.JWKS}  # the settings ConfigMap has them
+    values = {
+        variable.name: made[variable.source](variable)
+        for variable in manifest.needs_set()
+        if variable.source not in chassis_settings or variable in manifest.own_variables
+    }
+    # Its database's own container reads the password alone.
+    return {"DATABASE_PASSWORD": password, **values}
 
 
 def write_overlay_secrets(overlay: str) -> list[Path]:

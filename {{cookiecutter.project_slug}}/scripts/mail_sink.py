@@ -18,7 +18,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
-from native import PROJECT_DIR
+
+from scripts.native import PROJECT_DIR
 
 MAILDIR = PROJECT_DIR / ".run" / "mail"
 

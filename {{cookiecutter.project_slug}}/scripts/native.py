@@ -3,8 +3,8 @@
 Each ``require_*`` answers a missing server with one line saying what is
 missing and how to start it.
 
-    python scripts/native.py             # check every server (make dev does, before starting)
-    python scripts/native.py --announce  # wait until every service is ready, say where (make dev's status)
+    python -m scripts.native             # check every server (make dev does, before starting)
+    python -m scripts.native --announce  # wait until every service is ready, say where (make dev's status)
 """
 
 from __future__ import annotations
@@ -19,15 +19,13 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
 import redis
 from dotenv import dotenv_values
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SERVICES_DIR = PROJECT_DIR / "services"
+from scripts.project import PROJECT_DIR, has_frontend, services
 
 
 class MissingServer(Exception):
@@ -39,13 +37,9 @@ def project_env() -> dict[str, str]:
     env_file = PROJECT_DIR / ".env"
     if not env_file.is_file():
         raise MissingServer(
-            "there is no .env: run `make setup` (or python scripts/create_env.py) first."
+            "there is no .env: run `make setup` (or python -m scripts.create_env) first."
         )
     return {**dotenv_values(env_file), **os.environ}
-
-
-def services() -> list[str]:
-    return sorted(path.parent.name for path in SERVICES_DIR.glob("*/manage.py"))
 
 
 def postgres(admin_url: str) -> psycopg.Connection:
@@ -146,13 +140,10 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
             flush=True,
         )
     else:
+        front = "Frontend" if has_frontend() else "Gateway "
         print(
             f"Every service is ready.\n"
-{%- if cookiecutter.frontend == "react" %}
-            f"  Frontend  {gateway}/\n"
-{%- else %}
-            f"  Gateway   {gateway}/\n"
-{%- endif %}
+            f"  {front}  {gateway}/\n"
             f"  API docs  {gateway}/docs/\n"
             f"  Registry  {gateway}/registry\n"
             f"  RabbitMQ  amqp://{env['LOCAL_RABBITMQ']}, virtual host {env['RABBITMQ_USER']}\n"

@@ -7,8 +7,8 @@ services/<service>/.env holding the service's native settings; a release
 collected. For the project: a RabbitMQ virtual host and user, both named
 <project>. Running it again changes nothing that is already right.
 
-    python scripts/provision.py             # provision
-    python scripts/provision.py --teardown  # drop all of it again
+    python -m scripts.provision             # provision
+    python -m scripts.provision --teardown  # drop all of it again
 """
 
 from __future__ import annotations
@@ -21,18 +21,21 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
-from native import (
-    PROJECT_DIR,
-    SERVICES_DIR,
-    MissingServer,
-    postgres,
-    project_env,
-    require_rabbitmq,
-    services,
-)
 from psycopg import sql
 
-PROJECT = "{{ cookiecutter.project_slug }}"
+from chassis.environment import Source, Variable, in_env_file
+
+from scripts.native import MissingServer, postgres, project_env, require_rabbitmq
+from scripts.processes import read_service
+from scripts.project import (
+    PROJECT_DIR,
+    SERVICES_DIR,
+    identity_issues_tokens,
+    project_name,
+    services,
+)
+
+PROJECT = project_name()
 CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
 
 
@@ -104,11 +107,9 @@ def broker_url(env: Mapping[str, str]) -> str:
 
 def jwks_url(env: Mapping[str, str]) -> str:
     """Where services read the token issuer's public keys on this machine."""
-{%- if cookiecutter.auth_provider == "identity" %}
-    return f"http://127.0.0.1:{env['IDENTITY_PORT']}/api/identity/.well-known/jwks.json"
-{%- else %}
+    if identity_issues_tokens():
+        return f"http://127.0.0.1:{env['IDENTITY_PORT']}/api/identity/.well-known/jwks.json"
     return f"{env['KEYCLOAK_URL']}/realms/{PROJECT}/protocol/openid-connect/certs"
-{%- endif %}
 
 
 def database_url(env: Mapping[str, str], name: str) -> str:
@@ -126,33 +127,34 @@ def write_env_file(path: Path, whose: str, settings: Mapping[str, str]) -> None:
     path.chmod(0o600)
 
 
+def native_value(variable: Variable, env: Mapping[str, str], service: str) -> str:
+    """What the variable is on this machine, for `service`, from .env."""
+    match variable.source:
+        case Source.SERVICE_SECRET:
+            return env[in_env_file(variable, service)]
+        case Source.PROJECT | Source.PROJECT_SECRET:
+            return env[variable.name]
+        case Source.DATABASE:
+            return database_url(env, service)
+        case Source.CACHE:
+            return env["LOCAL_REDIS_URL"]
+        case Source.BROKER:
+            return broker_url(env)
+        case Source.MAIL:
+            # scripts/mail_sink.py, which make dev runs.
+            return f"smtp://127.0.0.1:{env['MAIL_PORT']}"
+        case Source.JWKS:
+            return jwks_url(env)
+    raise ValueError(f"{variable.name}: a {variable.source} is not set by a native run")
+
+
 def write_service_env(env: Mapping[str, str], service: str) -> None:
-    settings = {
-        "DJANGO_SECRET_KEY": env[f"{service.upper()}_SECRET_KEY"],
-        # Native runs behave as in production (errors are problem+json, not debug
-        # pages), but over plain HTTP.
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECURE_SSL_REDIRECT": env["DJANGO_SECURE_SSL_REDIRECT"],
-        "DJANGO_SECURE_HSTS_SECONDS": env["DJANGO_SECURE_HSTS_SECONDS"],
-        "DATABASE_URL": database_url(env, service),
-        "REDIS_URL": env["LOCAL_REDIS_URL"],
-        "CACHE_KEY_PREFIX": f"{PROJECT}:{service}",
-        "BROKER_URL": broker_url(env),
-        # scripts/mail_sink.py, which make dev runs.
-        "EMAIL_URL": f"smtp://127.0.0.1:{env['MAIL_PORT']}",
-        "DEFAULT_FROM_EMAIL": env["DEFAULT_FROM_EMAIL"],
-        "JWT_ISSUER": env["JWT_ISSUER"],
-        "JWT_AUDIENCE": env["JWT_AUDIENCE"],
-        "JWT_JWKS_URL": jwks_url(env),
-    }
-    if service == "identity":
-        for name in (
-            "IDENTITY_SIGNING_KEY",
-            "IDENTITY_SIGNING_KEY_ID",
-            "IDENTITY_STAFF_EMAIL",
-            "IDENTITY_STAFF_PASSWORD",
-        ):
-            settings[name] = env[name]
+    """services/<name>/.env: every variable the service needs set (its manifest and the chassis
+    say which), as this machine has them."""
+    variables = read_service(SERVICES_DIR / service).needs_set()
+    settings = {variable.name: native_value(variable, env, service) for variable in variables}
+    # This machine's Redis may serve other projects too.
+    settings["CACHE_KEY_PREFIX"] = f"{PROJECT}:{service}"
     write_env_file(SERVICES_DIR / service / ".env", service, settings)
 
 

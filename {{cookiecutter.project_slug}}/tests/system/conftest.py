@@ -7,13 +7,15 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-{%- if cookiecutter.auth_provider == "identity" %}
+from typing import TYPE_CHECKING
 from uuid import uuid4
-{%- endif %}
 
 import httpx
 import pytest
 from dotenv import dotenv_values
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SERVICES = sorted(path.parent.name for path in (PROJECT_DIR / "services").glob("*/manage.py"))
@@ -82,11 +84,12 @@ def assert_problem(response: httpx.Response, status: int, code: str | None = Non
         assert body["code"] == code
     return body
 
-{%- if cookiecutter.auth_provider == "identity" %}
-
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+# Accounts of the identity service, for the tests that sign in (test_*_signed_in.py).
 
 
 def sign_in(gateway: httpx.Client, email: str, password: str) -> dict:
@@ -116,4 +119,50 @@ def new_customer(gateway: httpx.Client) -> dict:
 @pytest.fixture
 def customer(gateway: httpx.Client) -> dict:
     return new_customer(gateway)
-{%- endif %}
+
+
+# A browser, for the frontend's tests.
+
+# Chromium's own services call home; this machine (and many CI runners) have no way out.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(gateway: httpx.Client) -> Iterator[Browser]:
+    """Headless Chromium, driven by Playwright: this machine's (CHROMIUM names another binary),
+    never a download. Only the frontend's tests use it, and only they need Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=setting("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(base_url=gateway_url())
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A picture of the whole page, in SCREENSHOT_DIR (or .run/screenshots)."""
+    folder = Path(setting("SCREENSHOT_DIR") or PROJECT_DIR / ".run" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def fits_the_screen(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

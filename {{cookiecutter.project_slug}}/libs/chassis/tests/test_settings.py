@@ -1,8 +1,12 @@
+import importlib.util
+import os
 from pathlib import Path
 
+import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from chassis.environment import CELERY, CHASSIS, DJANGO_Q, Source
 from chassis.settings import service_settings
 
 
@@ -104,3 +108,45 @@ def test_a_statement_that_outlasts_its_timeout_is_cancelled():
         cursor.execute("SET LOCAL statement_timeout = '100ms'")
         with pytest.raises(OperationalError, match="statement timeout"):
             cursor.execute("SELECT pg_sleep(1)")
+
+
+class RecordingEnviron(dict):
+    """The environment, noting every name asked for."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        super().__init__(environment)
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> str:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name: object) -> bool:
+        self.read.add(str(name))
+        return super().__contains__(name)
+
+    def get(self, name: str, default: object = None) -> object:
+        self.read.add(name)
+        return super().get(name, default)
+
+
+def test_the_settings_read_what_chassis_environment_declares_and_nothing_else(
+    clean_env, service_dir, monkeypatch
+):
+    # Every process the chassis of this project can configure, so that all it reads is read.
+    processes = ["web", "relay", "consumer"]
+    if importlib.util.find_spec("chassis.tasks"):
+        processes += ["worker", "beat"]
+    if importlib.util.find_spec("chassis.schedules"):
+        processes += ["scheduler"]
+    (service_dir / "service.toml").write_text(f"processes = {processes!r}\n".replace("'", '"'))
+    clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
+    recording = RecordingEnviron(dict(os.environ))
+    monkeypatch.setattr(environ.Env, "ENVIRON", recording)
+
+    service_settings(base_dir=service_dir)
+
+    declared = {variable.name: variable for variable in (*CHASSIS, *CELERY, *DJANGO_Q)}
+    assert sorted(recording.read - declared.keys()) == []
+    required = {name for name, v in declared.items() if v.source is not Source.TUNABLE}
+    assert sorted(required - recording.read) == []

@@ -1,8 +1,8 @@
-"""URLs of the {{ cookiecutter.service }} service: its API under /api/{{ cookiecutter.service }}/ (see ``chassis.urls``)."""
+"""The service's URLs: its API under /api/<name>/ (see chassis.urls)."""
 
 from chassis.urls import service_urlpatterns
 
-urlpatterns = service_urlpatterns(api="{{ cookiecutter.service }}.api.urls")
+urlpatterns = service_urlpatterns()
 
 handler400 = "chassis.problems.bad_request"
 handler403 = "chassis.problems.permission_denied"

@@ -50,7 +50,8 @@ class EntityPage(Sequence[EntityT]):
         return self._to_entity(self._rows[index])
 
     def __iter__(self) -> Iterator[EntityT]:
-        return (self._to_entity(row) for row in self._rows.iterator())
+        # A chunk size, so that rows with prefetched relations stream too (Django needs one).
+        return (self._to_entity(row) for row in self._rows.iterator(chunk_size=500))
 
 
 class UnitOfWork(Protocol):

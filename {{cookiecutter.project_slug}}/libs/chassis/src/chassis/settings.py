@@ -3,10 +3,13 @@
 A service's ``config/settings.py`` calls :func:`service_settings` and then sets
 only what is special about it::
 
-    globals().update(service_settings(name="catalog", base_dir=BASE_DIR, apps=["catalog"]))
+    globals().update(service_settings(base_dir=BASE_DIR))
 
-The service's version and description come from its ``pyproject.toml``, so
-they are written in one place. Environment variables read:
+The service is named after its folder and its app after the service; its
+version and description come from its ``pyproject.toml``, and what it runs
+from its ``service.toml`` (a service that runs Celery gets Celery's settings,
+one that runs Django Q's scheduler gets Django Q's): each is written in one
+place. Every variable read is in :mod:`chassis.environment`; the main ones:
 
 ``DJANGO_SECRET_KEY``
     Required; there is no default, so a service never runs with a known key.
@@ -57,30 +60,54 @@ import environ
 
 from chassis.logging import logging_config
 
+# What a service without a service.toml runs (the chassis's own test service).
+DEFAULT_PROCESSES = ("web", "relay")
+CELERY_PROCESSES = frozenset({"worker", "beat"})
+
 
 @dataclass(frozen=True)
 class ServiceInfo:
-    """What a service says about itself in its ``pyproject.toml``."""
+    """What a service says about itself: in ``pyproject.toml``, and what it runs in ``service.toml``."""
 
     name: str
     version: str
     description: str
+    processes: tuple[str, ...] = DEFAULT_PROCESSES
 
     @classmethod
     def read(cls, name: str, base_dir: Path) -> ServiceInfo:
         project = tomllib.loads((base_dir / "pyproject.toml").read_text())["project"]
-        return cls(name, project["version"], project["description"])
+        manifest = base_dir / "service.toml"
+        processes = (
+            tuple(tomllib.loads(manifest.read_text())["processes"])
+            if manifest.is_file()
+            else DEFAULT_PROCESSES
+        )
+        return cls(name, project["version"], project["description"], processes)
+
+    @property
+    def runs_celery(self) -> bool:
+        return not CELERY_PROCESSES.isdisjoint(self.processes)
+
+    @property
+    def runs_django_q(self) -> bool:
+        return "scheduler" in self.processes
 
 
-def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str, Any]:
-    """Return the Django settings of the service `name`, whose folder is `base_dir`."""
+def service_settings(
+    *, base_dir: Path, name: str | None = None, apps: list[str] | None = None
+) -> dict[str, Any]:
+    """The Django settings of the service in `base_dir` (named after it unless `name` says),
+    whose apps are `apps` (the one named like the service unless said)."""
     env = environ.Env()
     env_file = base_dir / ".env"
     if env_file.is_file():
         env.read_env(env_file)
+    name = name or base_dir.name
+    apps = [name] if apps is None else apps
     debug = env.bool("DJANGO_DEBUG", default=False)
     info = ServiceInfo.read(name, base_dir)
-    return {
+    settings = {
         "SERVICE_INFO": info,
         "BASE_DIR": base_dir,
         "DEBUG": debug,
@@ -99,6 +126,7 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
             "rest_framework",
             "drf_yasg",
             "chassis",
+            *(["django_q"] if info.runs_django_q else []),
             *apps,
         ],
         "MIDDLEWARE": [
@@ -212,6 +240,15 @@ def service_settings(*, name: str, base_dir: Path, apps: list[str]) -> dict[str,
         "JWT_JWKS_URL": env.str("JWT_JWKS_URL", default=""),
         "LOGGING": logging_config(service=name, level=env.str("DJANGO_LOG_LEVEL", default="INFO")),
     }
+    if info.runs_celery:
+        from chassis.tasks import celery_settings
+
+        settings |= celery_settings(name=name)
+    if info.runs_django_q:
+        from chassis.schedules import django_q_settings
+
+        settings |= django_q_settings(name=name)
+    return settings
 
 
 def _database(env: environ.Env, base_dir: Path) -> dict[str, Any]:

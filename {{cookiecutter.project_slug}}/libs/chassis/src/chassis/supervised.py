@@ -6,7 +6,8 @@ Docker and Kubernetes stop a container by signalling its main process, which
 then stops its children in order. honcho (``make dev``) signals the whole
 process group instead: every process of a Django Q cluster gets SIGTERM at
 once, its children die mid-cycle, and its main process waits for ever on a
-lock one of them held, until honcho kills it. Here the command runs in a
+lock one of them held, until honcho kills it; a Celery worker still starting
+its pool loses it and fails. Here the command runs in a
 process group of its own; SIGTERM and SIGINT are passed to its main process
 only, and this process exits with the command's status. Should this process
 be killed, the kernel stops the command as if asked (SIGTERM, on Linux), so

@@ -1,13 +1,12 @@
-"""Celery as every service runs it: one factory, one set of rules for tasks.
+"""Celery as every service runs it: one app, one set of rules for tasks.
 
-A service with tasks has ``config/celery.py``::
-
-    app = create_celery_app("notifications")
-
-and adds :func:`celery_settings` to its settings. Its worker then runs
-``celery --app config worker`` and, if it has periodic tasks, ``celery --app
-config beat``. Beat's heartbeat (``python -m chassis.heartbeat beat``) is its
-health check.
+A service with Celery tasks keeps them in ``<name>/tasks.py``; its manifest
+then lists a worker, and its settings get :func:`celery_settings`. Tasks that
+run on a schedule are listed in that module's ``SCHEDULE`` (Celery beat's
+format), and the manifest lists beat too. Both run the app of
+:mod:`chassis.celery_app`: ``celery --app chassis.celery_app worker`` and
+``celery --app chassis.celery_app beat``.
+Beat's heartbeat (``python -m chassis.heartbeat beat``) is its health check.
 
 The rules, and why:
 
@@ -30,6 +29,7 @@ The rules, and why:
 from __future__ import annotations
 
 import tempfile
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from celery import Celery
 from celery.beat import PersistentScheduler
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from celery.utils.time import get_exponential_backoff_interval
+from django.utils.module_loading import module_has_submodule
 from django_guid import clear_guid, get_guid, set_guid
 
 from chassis.heartbeat import beat
@@ -45,12 +46,23 @@ from chassis.heartbeat import beat
 CORRELATION_HEADER = "x_correlation_id"
 
 
-def create_celery_app(service: str) -> Celery:
-    """The Celery app of `service`, configured from its Django settings' ``CELERY_*``."""
-    app = Celery(service)
+def create_celery_app() -> Celery:
+    """The service's Celery app, configured from its Django settings' ``CELERY_*``, with
+    every installed app's tasks and their ``SCHEDULE``."""
+    app = Celery()
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
+    app.on_after_finalize.connect(_add_schedules, weak=False)
     return app
+
+
+def _add_schedules(sender: Celery, **_: object) -> None:
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "tasks"):
+            tasks = import_module(f"{config.name}.tasks")
+            sender.conf.beat_schedule.update(getattr(tasks, "SCHEDULE", {}))
 
 
 def celery_settings(*, name: str) -> dict[str, Any]:
@@ -79,7 +91,6 @@ def celery_settings(*, name: str) -> dict[str, Any]:
         "CELERY_BEAT_SCHEDULE_FILENAME": str(
             Path(tempfile.gettempdir()) / f"{name}-celerybeat-schedule"
         ),
-        "CELERY_BEAT_SCHEDULE": {},
         "CELERY_BEAT_SCHEDULER": "chassis.tasks:HeartbeatScheduler",
         # Beat wakes at least this often, so that its heartbeat stays fresh.
         "CELERY_BEAT_MAX_LOOP_INTERVAL": 30,

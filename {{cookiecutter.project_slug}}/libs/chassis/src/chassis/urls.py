@@ -19,9 +19,11 @@ from chassis.openapi import schema_urlpatterns
 
 
 def service_urlpatterns(
-    *, api: str | Sequence[URLPattern | URLResolver]
+    *, api: str | Sequence[URLPattern | URLResolver] | None = None
 ) -> list[URLPattern | URLResolver]:
-    """URL patterns of a service whose API is `api`: a URLconf module's name, or its patterns."""
+    """URL patterns of a service whose API is `api`: a URLconf module's name, or its patterns;
+    the service's own ``<name>.api.urls`` unless said."""
+    api = api or f"{settings.SERVICE_INFO.name}.api.urls"
     return [
         path(
             f"api/{settings.SERVICE_INFO.name}/",

@@ -12,10 +12,9 @@ accepts, and ``api_as(principal)`` returns an API client that sends one.
 Mail goes to a real SMTP server on loopback (``mailbox``), which can refuse
 messages as a server in trouble does. ``ServiceProcess`` runs one of the
 service's own processes (a worker, a scheduler) on the test database, as
-production runs it.
-{%- if cookiecutter.use_celery == "yes" %} ``celery_worker`` is a real Celery worker of the
-service, on a task queue of this test run's own.
-{%- endif %}
+production runs it. Where a service runs Celery, ``chassis_testing.tasks`` adds
+``celery_worker``: a real worker of the service, on a task queue of this test
+run's own.
 
 Pytest loads this module before Django is configured, so whatever reads
 Django's settings on import is imported inside the fixtures.
@@ -23,6 +22,7 @@ Django's settings on import is imported inside the fixtures.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -55,11 +55,13 @@ if TYPE_CHECKING:
 # Tests speak plain HTTP to the service, as the gateway does on a developer's
 # machine. Set before Django reads its settings: the middleware reads it once.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-{%- if cookiecutter.use_celery == "yes" %}
-# Tasks queued by this test run go to a queue of its own, which only its own
-# worker takes; set before Django reads its settings, and passed on to that worker.
+# Tasks queued by this test run (where a service has Celery tasks) go to a queue of its own,
+# which only its own worker takes; set before Django reads its settings, and passed on to it.
 os.environ.setdefault("CELERY_TASK_QUEUE", f"test-{uuid4().hex[:12]}.tasks")
-{%- endif %}
+
+# Celery's fixtures, in a project where a service runs Celery (elsewhere the module is gone).
+if importlib.util.find_spec("chassis_testing.tasks") is not None:
+    pytest_plugins = ["chassis_testing.tasks"]
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "services.test"
@@ -371,46 +373,3 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-{%- if cookiecutter.use_celery == "yes" %}
-
-
-@pytest.fixture(scope="session")
-def celery_worker(
-    django_db_setup: None, smtp_server: MailServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServiceProcess]:
-    """A real worker of the service's Celery app, on this run's task queue and test database,
-    sending mail to ``smtp_server``; its queue and exchange are deleted at the end."""
-    import pika
-    from django.conf import settings
-
-    from chassis.queues import wait_until_consumed
-
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    worker = ServiceProcess(
-        # Without gossip and mingle the worker keeps to itself: other workers share the broker.
-        [
-            *("-m", "celery", "--app", "config", "worker", "--loglevel", "INFO"),
-            *("--without-gossip", "--without-mingle"),
-            *("--hostname", f"{queue}@%h"),
-        ],
-        tmp_path_factory.mktemp("celery") / "worker.log",
-        # Retries after a second or so, not half a minute: the backoff's shape is the same.
-        env={"EMAIL_URL": smtp_server.url, "TASK_RETRY_BACKOFF_SECONDS": "1"},
-    )
-    try:
-        try:
-            wait_until_consumed(
-                settings.CELERY_BROKER_URL,
-                queue,
-                still_running=lambda: worker.process.poll() is None,
-            )
-        except (RuntimeError, TimeoutError) as error:
-            pytest.fail(f"{error}: the Celery worker never took its queue:\n{worker.output()}")
-        yield worker
-    finally:
-        worker.stop()
-        with pika.BlockingConnection(pika.URLParameters(settings.CELERY_BROKER_URL)) as amqp:
-            channel = amqp.channel()
-            channel.queue_delete(queue)
-            channel.exchange_delete(queue)  # Celery routes to a queue through its namesake
-{%- endif %}

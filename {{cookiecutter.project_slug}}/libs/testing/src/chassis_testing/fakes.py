@@ -1,5 +1,8 @@
 """Fakes of the chassis's ports, for unit tests: they ship with the tests, never with a service.
 
+:func:`both_units_of_work` holds a fake and the real thing to the same promises: a
+service's repository contract test runs each test against both.
+
 :class:`InMemoryUnitOfWork` stands in for a service's Django unit of work:
 repositories that keep their entities in a ``rows`` dict get their rows back
 when a block raises, as a database transaction rolls back, and events
@@ -13,6 +16,8 @@ import copy
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
+
+import pytest
 
 from chassis.events.outbox import DomainEvent
 
@@ -61,3 +66,19 @@ class InMemoryUnitOfWork:
 
     def _repositories(self) -> list[tuple[str, Any]]:
         return [(name, value) for name, value in vars(self).items() if hasattr(value, "rows")]
+
+
+def both_units_of_work(in_memory: type, django: type) -> Any:
+    """A ``uow`` fixture that gives each test the fake, then the Django unit of work on the real
+    test database: ``uow = both_units_of_work(InMemoryOrdersUnitOfWork, DjangoOrdersUnitOfWork)``."""
+
+    @pytest.fixture(
+        params=[
+            pytest.param(in_memory, id="in-memory"),
+            pytest.param(django, id="django", marks=pytest.mark.django_db),
+        ]
+    )
+    def uow(request: pytest.FixtureRequest) -> Any:
+        return request.param()
+
+    return uow

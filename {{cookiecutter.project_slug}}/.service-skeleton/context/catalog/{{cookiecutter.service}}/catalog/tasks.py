@@ -16,12 +16,20 @@ logger = logging.getLogger(__name__)
 # A log line is no place for a whole catalog.
 REPORTED_AT_MOST = 50
 
+# What Celery beat runs, and how often (see chassis.tasks).
+SCHEDULE = {
+    "report-low-stock": {
+        "task": "catalog.tasks.report_low_stock",
+        "schedule": settings.CATALOG_LOW_STOCK_REPORT_SECONDS,
+    },
+}
+
 
 @shared_task
 def report_low_stock() -> list[str]:
     """Log the active products running low, for whoever restocks; the SKUs reported.
 
-    Celery beat runs it on the schedule in ``config/settings.py``.
+    Celery beat runs it on the SCHEDULE above.
     """
     search = ListingSearch(active=True, max_available=settings.CATALOG_LOW_STOCK_THRESHOLD)
     running_low = handle_find_listings(search, DjangoListingReader())[:REPORTED_AT_MOST]

@@ -8,24 +8,19 @@ from uuid import uuid4
 import pytest
 
 from chassis.domain import Conflict, Money, NotFound
+from chassis_testing.fakes import both_units_of_work
 
 from catalog.domain.products import ListingOrder, ListingSearch, Product
 from catalog.domain.stock import Reservation, ReservationLine, ReservationStatus, StockLevel, merged
 from catalog.infrastructure.repositories import DjangoListingReader
 from catalog.infrastructure.unit_of_work import DjangoCatalogUnitOfWork
+
 from tests.fakes import InMemoryCatalogUnitOfWork, InMemoryListingReader
 
 NOW = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(InMemoryCatalogUnitOfWork, id="in-memory"),
-        pytest.param(DjangoCatalogUnitOfWork, id="django", marks=pytest.mark.django_db),
-    ]
-)
-def uow(request):
-    return request.param()
+uow = both_units_of_work(InMemoryCatalogUnitOfWork, DjangoCatalogUnitOfWork)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from uuid import UUID
 
 from chassis_testing.fakes import InMemoryUnitOfWork
 
-from {{ cookiecutter.service }}.application.ports import name_taken, no_such_item
-from {{ cookiecutter.service }}.domain.items import Item
+from plain_service.application.ports import name_taken, no_such_item
+from plain_service.domain.items import Item
 
 
 class InMemoryItemRepository:

@@ -8,9 +8,10 @@ from uuid import uuid4
 import pytest
 
 from chassis.domain import Conflict, NotFound
+from chassis_testing.fakes import both_units_of_work
 
-from {{ cookiecutter.service }}.domain.items import Item
-from {{ cookiecutter.service }}.infrastructure.unit_of_work import DjangoItemsUnitOfWork
+from plain_service.domain.items import Item
+from plain_service.infrastructure.unit_of_work import DjangoItemsUnitOfWork
 
 # Relative, so that it sorts after the service's own imports whatever the service is called.
 from .fakes import InMemoryItemsUnitOfWork
@@ -18,14 +19,7 @@ from .fakes import InMemoryItemsUnitOfWork
 NOW = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(InMemoryItemsUnitOfWork, id="in-memory"),
-        pytest.param(DjangoItemsUnitOfWork, id="django", marks=pytest.mark.django_db),
-    ]
-)
-def uow(request):
-    return request.param()
+uow = both_units_of_work(InMemoryItemsUnitOfWork, DjangoItemsUnitOfWork)
 
 
 def stored(uow, name="Lamp") -> Item:

@@ -9,25 +9,20 @@ from uuid import uuid4
 import pytest
 
 from chassis.domain import Conflict, NotFound
+from chassis_testing.fakes import both_units_of_work
 
 from identity.domain.sessions import RefreshSession
 from identity.domain.users import User
 from identity.infrastructure.passwords import DjangoPasswordPolicy
 from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
+
 from tests.fakes import InMemoryIdentityUnitOfWork, QuickPasswords
 
 NOW = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(InMemoryIdentityUnitOfWork, id="in-memory"),
-        pytest.param(DjangoIdentityUnitOfWork, id="django", marks=pytest.mark.django_db),
-    ]
-)
-def uow(request):
-    return request.param()
+uow = both_units_of_work(InMemoryIdentityUnitOfWork, DjangoIdentityUnitOfWork)
 
 
 def a_user(email="ada@example.com") -> User:

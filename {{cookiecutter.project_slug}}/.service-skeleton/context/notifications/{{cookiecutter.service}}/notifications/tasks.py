@@ -20,6 +20,14 @@ from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
 from notifications.infrastructure.mail import DjangoMailer
 from notifications.infrastructure.unit_of_work import DjangoNotificationsUnitOfWork
 
+# What Celery beat runs, and how often (see chassis.tasks).
+SCHEDULE = {
+    "redispatch-stalled-notifications": {
+        "task": "notifications.tasks.redispatch_stalled_notifications",
+        "schedule": 5 * 60,
+    },
+}
+
 
 @shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
 def deliver_notification(self: Task, notification_id: str) -> str:

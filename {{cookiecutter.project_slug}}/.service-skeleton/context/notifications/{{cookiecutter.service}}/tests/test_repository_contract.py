@@ -8,25 +8,20 @@ from uuid import uuid4
 import pytest
 
 from chassis.domain import NotFound
+from chassis_testing.fakes import both_units_of_work
 
 from notifications.domain.messages import Message
 from notifications.domain.notifications import Notification
 from notifications.infrastructure.repositories import DjangoNotificationReader
 from notifications.infrastructure.unit_of_work import DjangoNotificationsUnitOfWork
+
 from tests.fakes import InMemoryNotificationReader, InMemoryNotificationsUnitOfWork
 
 NOW = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 ADA = uuid4()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(InMemoryNotificationsUnitOfWork, id="in-memory"),
-        pytest.param(DjangoNotificationsUnitOfWork, id="django", marks=pytest.mark.django_db),
-    ]
-)
-def uow(request):
-    return request.param()
+uow = both_units_of_work(InMemoryNotificationsUnitOfWork, DjangoNotificationsUnitOfWork)
 
 
 @pytest.fixture

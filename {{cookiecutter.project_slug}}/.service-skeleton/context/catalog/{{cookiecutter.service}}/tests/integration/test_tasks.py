@@ -41,7 +41,15 @@ def test_beat_has_the_worker_run_the_report_on_schedule(celery_worker, tmp_path)
     low = stocked(1)
 
     beat = ServiceProcess(
-        ["-m", "celery", "--app", "config", "beat", "--schedule", str(tmp_path / "schedule")],
+        [
+            "-m",
+            "celery",
+            "--app",
+            "chassis.celery_app",
+            "beat",
+            "--schedule",
+            str(tmp_path / "schedule"),
+        ],
         tmp_path / "beat.log",
         env={"CATALOG_LOW_STOCK_REPORT_SECONDS": "1", "HEARTBEAT_DIR": str(tmp_path)},
     )

@@ -9,6 +9,7 @@ from chassis.domain import Conflict, NotFound, RuleViolation
 
 from catalog.application import products, stock
 from catalog.domain.products import ListingOrder, ListingSearch
+
 from tests.fakes import InMemoryCatalogUnitOfWork, InMemoryListingReader
 
 

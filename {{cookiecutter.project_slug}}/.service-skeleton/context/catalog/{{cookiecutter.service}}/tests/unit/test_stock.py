@@ -10,6 +10,7 @@ from chassis.domain import RuleViolation
 from catalog.application import products, stock
 from catalog.domain.events import StockRejected, StockReleased, StockReserved
 from catalog.domain.stock import ReservationLine
+
 from tests.fakes import InMemoryCatalogUnitOfWork
 
 

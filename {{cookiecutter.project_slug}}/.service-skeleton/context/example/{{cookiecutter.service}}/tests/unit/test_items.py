@@ -6,8 +6,8 @@ import pytest
 
 from chassis.domain import Conflict, NotFound, RuleViolation
 
-from {{ cookiecutter.service }}.application import items as use_cases
-from {{ cookiecutter.service }}.domain.events import ItemCreated, ItemDeleted, ItemRevised
+from plain_service.application import items as use_cases
+from plain_service.domain.events import ItemCreated, ItemDeleted, ItemRevised
 
 # Relative, so that it sorts after the service's own imports whatever the service is called.
 from ..fakes import InMemoryItemsUnitOfWork

@@ -8,6 +8,7 @@ from chassis.domain import Conflict, RuleViolation, Unauthorized
 from identity.application import accounts, sessions
 from identity.domain.events import UserRegistered
 from identity.infrastructure.tokens import JWTAccessTokenIssuer
+
 from tests.fakes import InMemoryIdentityUnitOfWork, QuickPasswords
 
 PASSWORD = "correct horse battery staple"

@@ -10,6 +10,7 @@ from chassis.domain import NotFound, RuleViolation
 
 from notifications.application import notifications
 from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
+
 from tests.fakes import (
     InMemoryNotificationReader,
     InMemoryNotificationsUnitOfWork,

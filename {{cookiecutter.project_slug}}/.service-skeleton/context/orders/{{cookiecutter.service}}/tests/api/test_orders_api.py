@@ -8,6 +8,7 @@ from chassis_testing import make_principal
 
 from orders.application import orders
 from orders.infrastructure.unit_of_work import DjangoOrdersUnitOfWork
+
 from tests.factories import known_product
 
 pytestmark = pytest.mark.django_db

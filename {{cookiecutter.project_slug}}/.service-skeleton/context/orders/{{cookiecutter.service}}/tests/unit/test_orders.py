@@ -18,6 +18,7 @@ from orders.domain.events import (
     OrderRejected,
 )
 from orders.domain.orders import InvalidTransition, OrderStatus, RequestedLine
+
 from tests.factories import known_product
 from tests.fakes import InMemoryOrderReader, InMemoryOrdersUnitOfWork
 

@@ -1,4 +1,5 @@
-"""Prepare a new version: migrate, declare its event queues, run the service's own release commands.
+"""Prepare a new version: migrate, declare its event queues and its schedules, run the service's
+own release commands.
 
 Everything that must happen once per deployment, before the new version takes
 traffic, runs here: the Compose migrate job, the Kubernetes migration job and
@@ -37,5 +38,10 @@ class Command(BaseCommand):
         if settings.EVENTS["BROKER_URL"] and event_types:
             Topology.from_settings().declare_queues(broker.connection().channel(), event_types)
             broker.close()
+        if settings.SERVICE_INFO.runs_django_q:
+            from chassis.schedules import install_schedules
+
+            for name in install_schedules():
+                self.stdout.write(f"Scheduled {name}.")
         for command in settings.RELEASE_COMMANDS:
             call_command(command, verbosity=options["verbosity"])

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from {{ cookiecutter.service }}.api import views
-
-urlpatterns = [
-    path("items/", views.ItemListView.as_view(), name="item-list"),
-    path("items/<uuid:item_id>/", views.ItemDetailView.as_view(), name="item-detail"),
-]

@@ -1,0 +1,83 @@
+"""chassis.supervised: a supervisor that signals the whole process group (honcho) reaches the
+command's main process only, which then stops its own children in order."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+# A main process with a child of its own, as a Django Q cluster or a Celery worker has: the child
+# counts the SIGTERMs it gets; the main process stops it when asked to stop, then exits 0.
+COMMAND = """
+import signal, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", '''
+import signal, sys, time
+signals = []
+def count(*_):
+    signals.append(1)
+    if len(signals) == 1:
+        time.sleep(2)  # stopping takes a while: a second signal comes meanwhile
+        print(f"child stopped after {len(signals)} SIGTERM", flush=True)
+        sys.exit(0)
+signal.signal(signal.SIGTERM, count)
+print("ready", flush=True)
+time.sleep(60)
+'''])
+def stop(*_):
+    time.sleep(1)  # the main process tidies up first (signals sent at once would merge)
+    child.terminate()
+    child.wait()
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+time.sleep(60)
+"""
+
+
+def start(tmp_path, supervised: bool) -> tuple[subprocess.Popen, object]:
+    output = (tmp_path / "output").open("w")
+    prefix = [sys.executable, "-m", "chassis.supervised"] if supervised else []
+    process = subprocess.Popen(
+        [*prefix, sys.executable, "-c", COMMAND],
+        stdout=output,
+        start_new_session=True,  # as honcho starts every process
+    )
+    deadline = time.monotonic() + 30
+    while "ready" not in (tmp_path / "output").read_text():
+        assert time.monotonic() < deadline, "the command never started"
+        time.sleep(0.05)
+    return process, output
+
+
+def test_a_group_signal_reaches_the_main_process_alone(tmp_path):
+    process, output = start(tmp_path, supervised=True)
+
+    os.killpg(process.pid, signal.SIGTERM)
+
+    assert process.wait(timeout=30) == 0
+    output.close()
+    assert "child stopped after 1 SIGTERM" in (tmp_path / "output").read_text()
+
+
+def test_without_it_the_children_get_the_signal_too(tmp_path):
+    process, output = start(tmp_path, supervised=False)
+
+    os.killpg(process.pid, signal.SIGTERM)
+
+    process.wait(timeout=30)
+    output.close()
+    assert "child stopped after 2 SIGTERM" in (tmp_path / "output").read_text()
+
+
+def test_when_it_is_killed_the_command_is_stopped_too(tmp_path):
+    process, output = start(tmp_path, supervised=True)
+
+    os.killpg(process.pid, signal.SIGKILL)  # honcho's last resort
+    process.wait()
+
+    # The command heard of it (SIGTERM from the kernel) and stopped its child in order.
+    deadline = time.monotonic() + 30
+    while "child stopped after 1 SIGTERM" not in (tmp_path / "output").read_text():
+        assert time.monotonic() < deadline, "the command outlived its supervisor"
+        time.sleep(0.05)
+    output.close()

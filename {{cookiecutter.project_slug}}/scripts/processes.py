@@ -1,0 +1,910 @@
+"""The processes each service runs, and the files that start them (`make processes`).
+
+What a service runs follows from what it contains:
+
+    web, relay   always: its API, and the publisher of its outbox
+    consumer     <name>/subscribers.py: it handles other services' events
+    worker       <name>/tasks.py: Celery tasks
+    beat         a SCHEDULE in <name>/tasks.py: Celery tasks that run on a schedule
+    scheduler    <name>/schedules.py: schedules Django Q keeps in the database
+
+This writes that list into each services/<name>/service.toml (the service's
+manifest, which its settings read too), then, from the manifests and the
+environment every service reads (chassis/environment.py, and each manifest's
+[environment]), the files each runtime starts them with: Procfile.dev, each
+services/<name>/compose.yaml and services/<name>/k8s/; and what the gateway
+has of each service: its upstream and routes, and its place on the docs page. `make lint` runs it with
+--check, which changes nothing and fails while any of them disagrees.
+
+    python -m scripts.processes           # bring every file up to date
+    python -m scripts.processes --check   # only say what is out of date
+
+Only the standard library and PyYAML: the post-generation hook runs it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SERVICES_DIR = PROJECT_DIR / "services"
+sys.path.insert(0, str(PROJECT_DIR / "libs" / "chassis" / "src"))
+
+from chassis.environment import CELERY, CHASSIS, DJANGO_Q, Source, Variable, in_env_file  # noqa: E402
+
+GENERATED = (
+    "Written by `make processes` from services/{service}/service.toml: change that, not this."
+)
+MANIFEST_PROCESSES = re.compile(r"^processes = \[.*?\]$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Process:
+    """A kind of process, the same for every service that runs one."""
+
+    kind: str
+    purpose: str
+    command: tuple[str, ...]
+    # Checks the process is alive: the Compose healthcheck and the Kubernetes liveness probe.
+    health: tuple[str, ...]
+    health_every: int
+    # The servers it needs up before it starts (Compose).
+    needs: tuple[str, ...]
+    # Seconds it may take to stop: Compose's stop_grace_period, when more than Docker's 10.
+    stop_seconds: int | None = None
+    # Under honcho (native runs), which signals a process's whole group: see chassis.supervised.
+    supervised: bool = False
+    variables: tuple[Variable, ...] = ()
+
+    def command_for(self, service: str) -> list[str]:
+        return [part.format(service=service) for part in self.command]
+
+    def health_for(self, service: str) -> list[str]:
+        return [part.format(service=service) for part in self.health]
+
+
+WORKER_COMMAND = ("celery", "--app", "chassis.celery_app", "worker", "--loglevel", "INFO")
+WORKER_COMMAND += ("--hostname", "{service}@%h")
+PROCESSES = {
+    process.kind: process
+    for process in (
+        Process(
+            "relay",
+            "Publishes what the service writes to its outbox.",
+            ("python", "manage.py", "relay_events"),
+            ("python", "-m", "chassis.heartbeat", "relay", "30"),
+            15,
+            ("rabbitmq",),
+        ),
+        Process(
+            "consumer",
+            "Handles the events the service subscribes to.",
+            ("python", "manage.py", "consume_events"),
+            ("python", "-m", "chassis.heartbeat", "consumer", "30"),
+            15,
+            ("rabbitmq",),
+        ),
+        Process(
+            "worker",
+            "Runs the service's Celery tasks.",
+            # Named after the service: workers of several services share the broker.
+            WORKER_COMMAND,
+            (
+                "sh",
+                "-c",
+                "celery --app chassis.celery_app inspect ping -d {service}@$HOSTNAME -t 5",
+            ),
+            60,
+            ("rabbitmq", "redis"),
+            # A task being run is finished first (a mail server may take EMAIL_TIMEOUT, 10 s).
+            stop_seconds=30,
+            # Its pool's processes, signalled by honcho too, would die mid-start.
+            supervised=True,
+            variables=CELERY,
+        ),
+        Process(
+            "beat",
+            "Queues the service's periodic tasks on their schedule; one replica, never more.",
+            ("celery", "--app", "chassis.celery_app", "beat", "--loglevel", "INFO"),
+            ("python", "-m", "chassis.heartbeat", "beat", "90"),
+            30,
+            ("rabbitmq",),
+            variables=CELERY,
+        ),
+        Process(
+            "scheduler",
+            "Django Q's cluster: runs the schedules kept in the service's database.",
+            ("python", "manage.py", "qcluster"),
+            ("python", "manage.py", "scheduler_alive", "60"),
+            30,
+            ("redis",),
+            stop_seconds=30,
+            supervised=True,
+            variables=DJANGO_Q,
+        ),
+    )
+}
+ORDER = ("web", "relay", "consumer", "worker", "beat", "scheduler")
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    processes: tuple[str, ...]
+    own_variables: tuple[Variable, ...]
+
+    @property
+    def folder(self) -> Path:
+        return SERVICES_DIR / self.name
+
+    @property
+    def variables(self) -> list[Variable]:
+        """Every variable the service reads, its own last."""
+        extra = [v for kind in self.processes[1:] for v in PROCESSES[kind].variables]
+        return [*CHASSIS, *dict.fromkeys(extra), *self.own_variables]
+
+    def needs_set(self) -> list[Variable]:
+        """What a runtime must give it: everything but the knobs that have defaults."""
+        return [v for v in self.variables if v.source is not Source.TUNABLE]
+
+
+def processes_of(
+    folder: Path, package: str | None = None, without: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """What the service in `folder` runs, from what its package (named like the folder unless
+    said) contains; the files `without` names (relative to `folder`) count as absent."""
+    package = package or folder.name
+
+    def has(relative: str) -> bool:
+        return relative not in without and (folder / relative).exists()
+
+    found = ["web", "relay"]
+    if has(f"{package}/subscribers.py"):
+        found.append("consumer")
+    if has(f"{package}/tasks.py"):
+        found.append("worker")
+        if "SCHEDULE" in _top_level_names(folder / package / "tasks.py"):
+            found.append("beat")
+    if has(f"{package}/schedules.py"):
+        found.append("scheduler")
+    return tuple(found)
+
+
+def _top_level_names(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text())
+    return {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+
+
+def read_service(folder: Path) -> Service:
+    manifest = tomllib.loads((folder / "service.toml").read_text())
+    own = tuple(
+        Variable(name, Source(spec["source"]), spec["about"])
+        for name, spec in manifest.get("environment", {}).items()
+    )
+    return Service(folder.name, tuple(manifest.get("processes", ())), own)
+
+
+def service_folders() -> list[Path]:
+    return sorted(path.parent for path in SERVICES_DIR.glob("*/manage.py"))
+
+
+# The manifest
+
+
+def manifest_text(folder: Path) -> str:
+    """services/<name>/service.toml, its processes as the service's contents say."""
+    current = (folder / "service.toml").read_text()
+    listed = ", ".join(f'"{kind}"' for kind in processes_of(folder))
+    return MANIFEST_PROCESSES.sub(f"processes = [{listed}]", current, count=1)
+
+
+# Native runs: Procfile.dev
+
+
+def procfile(services: list[Service]) -> str:
+    lines = [
+        "# Every process of a native run: written by `make processes` from each service.toml.",
+        "# `make dev` starts them with honcho, which reads .env; Ctrl-C stops them all",
+        "# (SIGTERM to each one's process group; what still runs 5 s later is killed).",
+        "# Each command execs its process, so that the signal reaches it, not a shell.",
+        "gateway: exec python -m scripts.gateway",
+        "mail: exec python -m scripts.mail_sink",
+        "status: exec python -m scripts.native --announce",
+    ]
+    for service in services:
+        here = f"cd services/{service.name} && exec"
+        port = from_env(f"{service.name.upper()}_PORT")
+        web = f"gunicorn --config python:chassis.gunicorn --bind 127.0.0.1:{port} config.wsgi"
+        lines.append(f"{service.name}: {here} {web}")
+        for kind in service.processes[1:]:
+            process = PROCESSES[kind]
+            command = process.command_for(service.name)
+            if process.supervised:
+                command = ["python", "-m", "chassis.supervised", *command]
+            lines.append(f"{service.name}-{kind}: {here} {' '.join(command)}")
+    return "\n".join(lines) + "\n"
+
+
+# Compose
+
+
+def from_env(name: str, fallback: str | None = None) -> str:
+    """A reference to a variable of .env, as Compose and honcho read them: required (Compose
+    stops with a message naming `make setup`) unless it has a `fallback`."""
+    if fallback is not None:
+        return "${" + f"{name}:-{fallback}" + "}"
+    return "${" + f"{name}:?run make setup" + "}"
+
+
+def compose_environment(service: Service) -> dict[str, str]:
+    """The service's variables as Compose gives them, from .env and the other containers."""
+    name, prefix = service.name, service.name.upper()
+    # Each password is required, with its message, by the container that checks it.
+    password = "${" + f"{prefix}_DATABASE_PASSWORD" + "}"
+    values: dict[Source, Callable[[Variable], str]] = {
+        Source.SERVICE_SECRET: lambda v: from_env(in_env_file(v, name)),
+        Source.PROJECT: lambda v: from_env(v.name),
+        Source.PROJECT_SECRET: lambda v: from_env(v.name),
+        Source.DATABASE: lambda v: f"postgres://{name}:{password}@{name}-db:5432/{name}",
+        Source.CACHE: lambda v: f"redis://:{from_env('REDIS_PASSWORD')}@redis:6379/0",
+        Source.BROKER: lambda v: (
+            "amqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_USER}"
+        ),
+        Source.MAIL: lambda v: from_env("EMAIL_URL", fallback="smtp://mailpit:1025"),
+        Source.JWKS: lambda v: jwks_url("http://identity:8000", "http://keycloak:8080"),
+    }
+    environment = {v.name: values[v.source](v) for v in service.needs_set()}
+    # Other containers call this one by its service name.
+    environment["DJANGO_ALLOWED_HOSTS"] += f",{name}"
+    return environment
+
+
+def jwks_url(identity: str, keycloak: str) -> str:
+    """Where the token issuer publishes its keys: the identity service, or Keycloak."""
+    if (SERVICES_DIR / "identity" / "manage.py").exists():
+        return f"{identity}/api/identity/.well-known/jwks.json"
+    return f"{keycloak}/realms/{_project_slug()}/protocol/openid-connect/certs"
+
+
+def _project_slug() -> str:
+    """The project's slug, as its compose file names it."""
+    compose = (PROJECT_DIR / "docker-compose.yml").read_text()
+    return re.search(r"^name: (\S+)$", compose, re.MULTILINE).group(1)
+
+
+def compose(service: Service) -> str:
+    name, prefix = service.name, service.name.upper()
+    image = {
+        "image": f"{from_env('IMAGE_REGISTRY', _project_slug())}/{name}:"
+        + from_env("IMAGE_TAG", "latest"),
+        "build": {"context": ".", "dockerfile": "services/Dockerfile", "args": {"SERVICE": name}},
+    }
+    environment = compose_environment(service)
+    released = {f"{name}-release": {"condition": "service_completed_successfully"}}
+
+    def healthy(*servers: str) -> dict[str, dict[str, str]]:
+        return {server: {"condition": "service_healthy"} for server in servers}
+
+    def check(test: list[str], every: int, start: int = 30) -> dict[str, Any]:
+        return {
+            "test": ["CMD", *[part.replace("$", "$$") for part in test]],
+            "interval": f"{every}s",
+            "timeout": "5s",
+            "start_period": f"{start}s",
+            "retries": 3,
+        }
+
+    containers: dict[str, Any] = {
+        f"{name}-db": {
+            "image": "postgres:17-alpine",
+            "environment": {
+                "POSTGRES_DB": name,
+                "POSTGRES_USER": name,
+                "POSTGRES_PASSWORD": from_env(f"{prefix}_DATABASE_PASSWORD"),
+            },
+            "volumes": [f"{name}-db:/var/lib/postgresql/data"],
+            "healthcheck": {
+                "test": ["CMD", "pg_isready", f"--username={name}", f"--dbname={name}"],
+                "interval": "5s",
+                "timeout": "3s",
+                "retries": 12,
+            },
+            "restart": "unless-stopped",
+        },
+        f"{name}-release": {
+            **image,
+            "command": ["python", "manage.py", "release"],
+            "environment": environment,
+            "depends_on": healthy(f"{name}-db", "rabbitmq"),
+        },
+        name: {
+            **image,
+            "environment": environment,
+            "depends_on": {**released, **healthy("redis")},
+            "healthcheck": check(
+                ["python", "-m", "chassis.probe", "http://127.0.0.1:8000/health/ready"], 10, 20
+            ),
+            "restart": "unless-stopped",
+            # Longer than a web process takes to finish its requests (WEB_GRACEFUL_TIMEOUT).
+            "stop_grace_period": "30s",
+        },
+    }
+    for kind in service.processes[1:]:
+        process = PROCESSES[kind]
+        container = {
+            **image,
+            "command": process.command_for(name),
+            "environment": environment,
+            "depends_on": {**released, **healthy(*process.needs)},
+            "healthcheck": check(process.health_for(name), process.health_every),
+            "restart": "unless-stopped",
+        }
+        if process.stop_seconds:
+            container["stop_grace_period"] = f"{process.stop_seconds}s"
+        containers[f"{name}-{kind}"] = container
+    header = [
+        GENERATED.format(service=name),
+        f"The {name} service: its own database, its release job (migrations, queues) and",
+        "its processes. Included by docker-compose.yml; paths are from the project's root.",
+    ]
+    document = {"services": containers, "volumes": {f"{name}-db": None}}
+    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100)
+    # The one block every process shares, named after what it is.
+    text = text.replace("&id001", f"&{name}-environment").replace("*id001", f"*{name}-environment")
+    return _comment(header) + text
+
+
+# Kubernetes
+
+RESTRICTED = {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+
+
+def hardened(container: dict[str, Any], *, memory: str = "512Mi") -> dict[str, Any]:
+    """A container with the limits and restrictions every one of ours has."""
+    return {
+        **container,
+        "resources": {
+            "requests": {"cpu": "50m", "memory": "192Mi"},
+            "limits": {"cpu": "1", "memory": memory},
+        },
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        # The one place a read-only container may write.
+        "volumeMounts": [*container.get("volumeMounts", []), {"name": "tmp", "mountPath": "/tmp"}],  # noqa: S108
+    }
+
+
+def labels(service: str, component: str) -> dict[str, str]:
+    return {"app.kubernetes.io/name": service, "app.kubernetes.io/component": component}
+
+
+def pod(service: str, containers: list[dict[str, Any]], *, after_release: bool) -> dict[str, Any]:
+    """The spec of a pod of `service`, which runs as the image's user and reads its settings."""
+    environment = {
+        "envFrom": [
+            {"configMapRef": {"name": "settings"}},
+            {"secretRef": {"name": f"{service}-secrets"}},
+        ]
+    }
+    spec: dict[str, Any] = {
+        "serviceAccountName": service,
+        "automountServiceAccountToken": False,
+        # Longer than a web process's preStop pause and graceful stop together.
+        "terminationGracePeriodSeconds": 35,
+        "securityContext": {**RESTRICTED, "runAsUser": 10001, "runAsGroup": 10001},
+    }
+    if after_release:
+        # Starts only once the release job has migrated the service's database.
+        wait = "until python manage.py migrate --check >/dev/null; do sleep 3; done"
+        spec["initContainers"] = [
+            hardened({"name": "wait-for-release", "image": image(service), **environment})
+            | {"command": ["sh", "-c", wait]}
+        ]
+    spec["containers"] = [
+        hardened({**c, "image": image(service), **environment}) for c in containers
+    ]
+    spec["volumes"] = [{"name": "tmp", "emptyDir": {}}]
+    return spec
+
+
+def image(service: str) -> str:
+    return f"{_project_slug()}/{service}"
+
+
+def deployment(service: str, component: str, spec: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    selector = labels(service, component)
+    name = service if component == "web" else f"{service}-{component}"
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": selector},
+        "spec": {
+            **extra,
+            "selector": {"matchLabels": selector},
+            "template": {"metadata": {"labels": selector}, "spec": spec},
+        },
+    }
+
+
+def workloads(service: Service) -> str:
+    name = service.name
+    web = {
+        "name": "web",
+        "command": ["gunicorn", "--config", "python:chassis.gunicorn", "config.wsgi"],
+        "ports": [{"name": "http", "containerPort": 8000}],
+        "startupProbe": {
+            "httpGet": {"path": "/health/live", "port": "http"},
+            "periodSeconds": 2,
+            "failureThreshold": 30,
+        },
+        "livenessProbe": {"httpGet": {"path": "/health/live", "port": "http"}, "periodSeconds": 10},
+        "readinessProbe": {
+            "httpGet": {"path": "/health/ready", "port": "http"},
+            "periodSeconds": 5,
+        },
+        # Keeps serving until the pod's removal from the Service has reached the gateway
+        # and every node: a worker that stopped accepting earlier would cost a 502.
+        "lifecycle": {"preStop": {"exec": {"command": ["sleep", "5"]}}},
+    }
+    release_labels = labels(name, "release")
+    documents: list[tuple[str, dict[str, Any]]] = [
+        (
+            f"The {name} service's workloads. " + GENERATED.format(service=name),
+            {
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {"name": name},
+                "automountServiceAccountToken": False,
+            },
+        ),
+        (
+            "Migrates the database and declares the service's queues, once per deployment. A Job"
+            " cannot change once made: it goes ten minutes after it succeeds, for the next.",
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {"name": f"{name}-release", "labels": release_labels},
+                "spec": {
+                    "backoffLimit": 6,
+                    "ttlSecondsAfterFinished": 600,
+                    "template": {
+                        "metadata": {"labels": release_labels},
+                        "spec": {
+                            "restartPolicy": "OnFailure",
+                            **pod(
+                                name,
+                                [
+                                    {
+                                        "name": "release",
+                                        "command": ["python", "manage.py", "release"],
+                                    }
+                                ],
+                                after_release=False,
+                            ),
+                        },
+                    },
+                },
+            },
+        ),
+        ("The API.", deployment(name, "web", pod(name, [web], after_release=True))),
+        (
+            "",
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": name, "labels": labels(name, "web")},
+                "spec": {
+                    "selector": labels(name, "web"),
+                    "ports": [{"name": "http", "port": 8000, "targetPort": "http"}],
+                },
+            },
+        ),
+        (
+            "",
+            {
+                "apiVersion": "autoscaling/v2",
+                "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": name},
+                "spec": {
+                    "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+                    "minReplicas": 1,
+                    "maxReplicas": 4,
+                    "metrics": [
+                        {
+                            "type": "Resource",
+                            "resource": {
+                                "name": "cpu",
+                                "target": {"type": "Utilization", "averageUtilization": 70},
+                            },
+                        }
+                    ],
+                },
+            },
+        ),
+        (
+            "One pod at a time may be drained away; with one replica that means a short gap.",
+            {
+                "apiVersion": "policy/v1",
+                "kind": "PodDisruptionBudget",
+                "metadata": {"name": name},
+                "spec": {"maxUnavailable": 1, "selector": {"matchLabels": labels(name, "web")}},
+            },
+        ),
+        network_policy(name),
+    ]
+    for kind in service.processes[1:]:
+        process = PROCESSES[kind]
+        container = {
+            "name": kind,
+            "command": process.command_for(name),
+            "livenessProbe": {
+                "exec": {"command": process.health_for(name)},
+                "initialDelaySeconds": 30,
+                "periodSeconds": 30,
+                "timeoutSeconds": 15,
+            },
+        }
+        spec = pod(name, [container], after_release=True)
+        documents.append((process.purpose, deployment(name, kind, spec, replicas=1)))
+    return _documents(documents)
+
+
+def network_policy(name: str) -> tuple[str, dict[str, Any]]:
+    if name == "identity":
+        comment = "Every pod of the system may fetch identity's signing keys; the world comes"
+        comment += " through the gateway."
+        peer = {"app.kubernetes.io/part-of": _project_slug()}
+    else:
+        comment = f"Only the gateway reaches the {name} service."
+        peer = {"app.kubernetes.io/name": "gateway"}
+    return (
+        comment,
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": name},
+            "spec": {
+                "podSelector": {"matchLabels": labels(name, "web")},
+                "policyTypes": ["Ingress"],
+                "ingress": [
+                    {"from": [{"podSelector": {"matchLabels": peer}}], "ports": [{"port": 8000}]}
+                ],
+            },
+        },
+    )
+
+
+def database(service: Service) -> str:
+    name = service.name
+    selector = labels(name, "database")
+    ready = ["pg_isready", f"--username={name}", f"--dbname={name}"]
+    postgres = hardened(
+        {
+            "name": "postgres",
+            "image": "postgres:17-alpine",
+            "env": [
+                {"name": "POSTGRES_DB", "value": name},
+                {"name": "POSTGRES_USER", "value": name},
+                {
+                    "name": "POSTGRES_PASSWORD",
+                    "valueFrom": {
+                        "secretKeyRef": {"name": f"{name}-secrets", "key": "DATABASE_PASSWORD"}
+                    },
+                },
+                # A folder inside the volume: the volume's root may hold lost+found.
+                {"name": "PGDATA", "value": "/var/lib/postgresql/data/pgdata"},
+            ],
+            "ports": [{"name": "postgres", "containerPort": 5432}],
+            "readinessProbe": {"exec": {"command": ready}, "periodSeconds": 5},
+            "livenessProbe": {
+                "exec": {"command": ready},
+                "initialDelaySeconds": 30,
+                "periodSeconds": 10,
+            },
+            "volumeMounts": [
+                {"name": "data", "mountPath": "/var/lib/postgresql/data"},
+                {"name": "run", "mountPath": "/var/run/postgresql"},
+            ],
+        },
+        memory="1Gi",
+    )
+    postgres["resources"]["requests"] = {"cpu": "100m", "memory": "256Mi"}
+    documents = [
+        (
+            f"The {name} service's own PostgreSQL: nobody else connects to it. For a managed"
+            f" database instead, leave this file out of kustomization.yaml and point"
+            f" DATABASE_URL in {name}-secrets at it. " + GENERATED.format(service=name),
+            {
+                "apiVersion": "v1",
+                "kind": "Service",
+                "metadata": {"name": f"{name}-db", "labels": selector},
+                "spec": {
+                    "clusterIP": "None",
+                    "selector": selector,
+                    "ports": [{"name": "postgres", "port": 5432}],
+                },
+            },
+        ),
+        (
+            "",
+            {
+                "apiVersion": "apps/v1",
+                "kind": "StatefulSet",
+                "metadata": {"name": f"{name}-db", "labels": selector},
+                "spec": {
+                    "serviceName": f"{name}-db",
+                    "replicas": 1,
+                    "selector": {"matchLabels": selector},
+                    "template": {
+                        "metadata": {"labels": selector},
+                        "spec": {
+                            "automountServiceAccountToken": False,
+                            # postgres in the Alpine image
+                            "securityContext": {
+                                **RESTRICTED,
+                                "runAsUser": 70,
+                                "runAsGroup": 70,
+                                "fsGroup": 70,
+                            },
+                            "containers": [postgres],
+                            "volumes": [
+                                {"name": "run", "emptyDir": {}},
+                                {"name": "tmp", "emptyDir": {}},
+                            ],
+                        },
+                    },
+                    "volumeClaimTemplates": [
+                        {
+                            "metadata": {"name": "data"},
+                            "spec": {
+                                "accessModes": ["ReadWriteOnce"],
+                                "resources": {"requests": {"storage": "5Gi"}},
+                            },
+                        }
+                    ],
+                },
+            },
+        ),
+        (
+            f"Only the {name} service's own pods reach its database.",
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "NetworkPolicy",
+                "metadata": {"name": f"{name}-db"},
+                "spec": {
+                    "podSelector": {"matchLabels": selector},
+                    "policyTypes": ["Ingress"],
+                    "ingress": [
+                        {
+                            "from": [
+                                {"podSelector": {"matchLabels": {"app.kubernetes.io/name": name}}}
+                            ],
+                            "ports": [{"port": 5432}],
+                        }
+                    ],
+                },
+            },
+        ),
+    ]
+    return _documents(documents)
+
+
+def kustomization(service: Service) -> str:
+    document = {
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": ["database.yaml", "workloads.yaml"],
+    }
+    header = [
+        f"The {service.name} service on Kubernetes. " + GENERATED.format(service=service.name),
+        "deploy/k8s/base includes it; the overlays give it its secret and its image's tag.",
+    ]
+    return _comment(header) + yaml.dump(document, Dumper=_Dumper, sort_keys=False)
+
+
+# The gateway
+
+
+def gateway_upstreams(services: list[Service]) -> str:
+    lines = [
+        "# Where each service is. " + GENERATED.format(service="*").replace("*/", ""),
+        "# ${<SERVICE>_UPSTREAM} is filled in when the gateway starts, as in default.conf.",
+    ]
+    for service in services:
+        lines += [
+            "",
+            f"upstream {service.name} " + "{",
+            "    server " + "${" + f"{service.name.upper()}_UPSTREAM" + "};",
+            "    keepalive 16;",
+            "    # Shorter than Gunicorn's keep-alive, so that the gateway closes idle ones first.",
+            "    keepalive_timeout 60s;",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def gateway_routes(services: list[Service]) -> str:
+    """The server's locations of every service: its API, its readiness, the registry of all."""
+    lines = [
+        "# Each service's routes, included in default.conf's server. Written by `make processes`.",
+        "",
+        "location /api/ {",
+        "    limit_req zone=per_client burst=${GATEWAY_BURST} nodelay;",
+        "    limit_req_status 429;",
+        "    # The access log records every 429 already.",
+        "    limit_req_log_level notice;",
+        "    # /api/<a service that does not exist>/",
+        "    return 404;",
+    ]
+    for service in services:
+        lines += [
+            "",
+            f"    location /api/{service.name}/ " + "{",
+            f"        proxy_pass http://{service.name};",
+        ]
+        if service.name == "identity":
+            lines += [
+                "",
+                "        # Signing in and registering: where passwords get guessed.",
+                "        location ~ ^/api/identity/(tokens|accounts)/ {",
+                "            limit_req zone=credentials burst=10 nodelay;",
+                "            proxy_pass http://identity;",
+                "        }",
+            ]
+        lines.append("    }")
+    lines.append("}")
+    for service in services:
+        lines += [
+            "",
+            f"location = /_ready/{service.name} " + "{",
+            "    internal;",
+            f"    proxy_pass http://{service.name}/health/ready;",
+            "}",
+        ]
+    entries = ",".join(
+        '{"name":"' + s.name + '","upstream":"${' + s.name.upper() + '_UPSTREAM}",'
+        '"docs":"/api/' + s.name + '/swagger/",'
+        '"health":<!--# include virtual="/_ready/' + s.name + '" stub="unreachable" -->}'
+        for s in services
+    )
+    lines += [
+        "",
+        "# Every service and its readiness, asked of each at once (server-side includes).",
+        "location = /registry {",
+        "    default_type application/json;",
+        "    ssi on;",
+        "    ssi_types application/json;",
+        '    return 200 \'<!--# block name="unreachable" -->{"status":"unreachable"}'
+        '<!--# endblock -->{"services":[' + entries + "]}';",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def docs_services(services: list[Service]) -> str:
+    urls = "".join(
+        '    { name: "' + s.name + '", url: "/api/' + s.name + '/swagger.json" },\n'
+        for s in services
+    )
+    return (
+        "// Every service's OpenAPI document, in one Swagger UI with a service picker.\n"
+        "// Written by `make processes` from the services there are.\n"
+        "window.ui = SwaggerUIBundle({\n"
+        f"  urls: [\n{urls}  ],\n"
+        f'  "urls.primaryName": "{services[0].name}",\n'
+        '  dom_id: "#swagger-ui",\n'
+        "  deepLinking: true,\n"
+        "  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],\n"
+        '  layout: "StandaloneLayout",\n'
+        "});\n"
+    )
+
+
+# Writing
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML as people write it: blocks, lists indented under their key, a short list of words
+    (a command) on one line, and no anchors but for a service's environment."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return not (isinstance(data, dict) and "DJANGO_SECRET_KEY" in data)
+
+    def represent_list(self, data: list[Any]) -> yaml.Node:
+        words = all(isinstance(item, str | int) for item in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=words)
+
+
+_Dumper.add_representer(list, _Dumper.represent_list)
+
+
+def _comment(lines: list[str]) -> str:
+    wrapped: list[str] = []
+    for line in lines:
+        words, current = line.split(), ""
+        for word in words:
+            if current and len(current) + len(word) + 1 > 88:
+                wrapped.append(current)
+                current = word
+            else:
+                current = f"{current} {word}".strip()
+        wrapped.append(current)
+    return "".join(f"# {line}\n" for line in wrapped)
+
+
+def _documents(documents: list[tuple[str, dict[str, Any]]]) -> str:
+    return "---\n".join(
+        (_comment([comment]) if comment else "")
+        + yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100)
+        for comment, document in documents
+    )
+
+
+def expected_files() -> dict[Path, str]:
+    """Every file this writes, as it should read."""
+    files = {folder / "service.toml": manifest_text(folder) for folder in service_folders()}
+    # The manifests as they are about to be, so that what follows agrees with them.
+    services = [
+        Service(s.name, processes_of(s.folder), s.own_variables)
+        for s in (read_service(folder) for folder in service_folders())
+    ]
+    files[PROJECT_DIR / "Procfile.dev"] = procfile(services)
+    gateway = PROJECT_DIR / "gateway"
+    files[gateway / "templates" / "upstreams.conf.template"] = gateway_upstreams(services)
+    files[gateway / "templates" / "routes.locations.template"] = gateway_routes(services)
+    files[gateway / "public" / "docs" / "services.js"] = docs_services(services)
+    for service in services:
+        files[service.folder / "compose.yaml"] = compose(service)
+        if (PROJECT_DIR / "deploy" / "k8s").is_dir():
+            k8s = service.folder / "k8s"
+            files[k8s / "kustomization.yaml"] = kustomization(service)
+            files[k8s / "workloads.yaml"] = workloads(service)
+            files[k8s / "database.yaml"] = database(service)
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; fail if stale")
+    arguments = parser.parse_args()
+    expected = expected_files()
+    stale = {
+        path: text
+        for path, text in expected.items()
+        if not path.exists() or path.read_text() != text
+    }
+    if arguments.check:
+        for path in stale:
+            print(f"{path.relative_to(PROJECT_DIR)} is out of date: run `make processes`.")
+        return 1 if stale else 0
+    for path, text in stale.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path.relative_to(PROJECT_DIR)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
