@@ -13,18 +13,41 @@ import ast
 import json
 import sys
 import tomllib
-from pathlib import Path
+
+from scripts.project import PROJECT_DIR, SERVICES_DIR, project_name, services
 
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-SERVICES_DIR = PROJECT_DIR / "services"
 DOCUMENT = PROJECT_DIR / "docs" / "asyncapi.json"
 CATALOG_PAGE = PROJECT_DIR / "docs" / "events.md"
-EXCHANGE = {"name": "events", "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}
 
 
-def services() -> list[str]:
-    return sorted(path.parent.name for path in SERVICES_DIR.glob("*/manage.py"))
+def exchange() -> dict:
+    """The events exchange, in the project's own virtual host (named like the project)."""
+    return {
+        "name": "events",
+        "type": "topic",
+        "durable": True,
+        "autoDelete": False,
+        "vhost": project_name(),
+    }
+
+
+def servers() -> dict[str, dict]:
+    """Where the broker is, in each runtime; every one serves the project's own virtual host."""
+    where = {
+        "native": ("127.0.0.1:5672", "make dev: this machine's RabbitMQ"),
+        "compose": ("rabbitmq:5672", "make run: the rabbitmq container"),
+        "kubernetes": ("rabbitmq:5672", "the rabbitmq Service of deploy/k8s"),
+    }
+    return {
+        name: {
+            "host": host,
+            "protocol": "amqp",
+            "pathname": f"/{project_name()}",
+            "description": f"{description}, virtual host {project_name()}.",
+        }
+        for name, (host, description) in where.items()
+    }
 
 
 def published(service: str) -> dict[str, dict]:
@@ -91,7 +114,7 @@ def document() -> dict:
                 "address": event_type,
                 "description": f"Published by {service}; the routing key on the events exchange.",
                 "messages": {event_type: {"$ref": f"#/components/messages/{event_type}"}},
-                "bindings": {"amqp": {"is": "routingKey", "exchange": EXCHANGE}},
+                "bindings": {"amqp": {"is": "routingKey", "exchange": exchange()}},
             }
             operations[f"{service}.sends.{event_type}"] = {
                 "action": "send",
@@ -115,6 +138,7 @@ def document() -> dict:
             "routed by type. Written by scripts/asyncapi.py.",
         },
         "defaultContentType": "application/cloudevents+json",
+        "servers": servers(),
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages},
