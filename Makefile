@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := build/demo
 
+# What demo and test need of this machine: packages installed when they can be, and the
+# PostgreSQL, Redis and RabbitMQ servers started (the generated project's own script).
+MACHINE := $(PYTHON) '{{cookiecutter.project_slug}}/scripts/machine.py'
+
 .PHONY: help install demo bench test lint docs
 
 help: ## List the commands
@@ -22,18 +26,20 @@ $(BIN)/python: requirements.txt
 
 install: $(BIN)/python ## Create .venv with the template's tooling
 
-demo: install ## Generate the default project, with the React frontend, into build/demo and run it behind its gateway; Ctrl-C stops it
+demo: install ## Generate the default project, with the React frontend, into build/demo and run it, a shop full of goods, behind its gateway; Ctrl-C stops it
+	$(MACHINE) --servers nginx npm
 	@# A previous demo's databases and virtual host go before its folder does.
 	if [ -x $(DEMO_DIR)/.venv/bin/python ]; then $(MAKE) -C $(DEMO_DIR) unprovision; fi
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter --no-input --output-dir build . project_slug=demo frontend=react
-	$(MAKE) -C $(DEMO_DIR) dev
+	$(MAKE) -C $(DEMO_DIR) dev SEED=always
 
 bench: ## Measure the demo (run make demo once first): cold boot, a list endpoint direct and through the gateway, the event bus
 	@test -d $(DEMO_DIR) || { echo "error: there is no demo yet: run make demo first." >&2; exit 1; }
 	$(MAKE) -C $(DEMO_DIR) bench
 
 test: install ## Bake every variant, check it, and run the representative ones' own tests
+	$(MACHINE) --servers nginx chromium kubectl npm
 	$(BIN)/pytest -n auto --dist loadgroup
 
 docs: install ## Build the documentation site into build/site (MkDocs, warnings are errors)

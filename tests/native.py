@@ -17,6 +17,8 @@ import psycopg
 from tests.conftest import subprocess_env
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
+# What a native run says once it is ready (and seeded).
+READY = "Every service is ready."
 # honcho's line for each process that ended, with its status.
 STOPPED = re.compile(r"\| (\S+) stopped \(rc=(-?\d+)\)")
 
@@ -78,13 +80,14 @@ class NativeRun:
             )
         return self
 
-    def wait_until_ready(self, timeout: float = 180) -> float:
-        """Seconds until every service answered ready through the gateway."""
+    def wait_until_ready(self, timeout: float = 180, *, announced: bool = False) -> float:
+        """Seconds until every service answered ready through the gateway (and, if `announced`,
+        until the system said so, after seeding its demo data)."""
         started = time.monotonic()
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
                 raise AssertionError(f"the system exited early:\n{self.output()[-20000:]}")
-            if not_ready(self.gateway) == []:
+            if not_ready(self.gateway) == [] and (not announced or READY in self.output()):
                 return time.monotonic() - started
             time.sleep(0.5)
         raise AssertionError(f"not ready after {timeout} s ({not_ready(self.gateway)}):\n{self.output()[-20000:]}")

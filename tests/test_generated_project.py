@@ -4,7 +4,10 @@ against it, then `make unprovision`, which leaves nothing behind."""
 
 from __future__ import annotations
 
+import json
 import socket
+
+from dotenv import dotenv_values
 
 from tests.conftest import bake, project_libraries, run, unique_name
 from tests.native import NativeRun, assign_free_ports, leftovers
@@ -18,6 +21,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     gateway = assign_free_ports(project)
     try:
         tests = run(["make", "test"], cwd=project, timeout=900)
+        vhosts = run(["rabbitmqctl", "--quiet", "list_vhosts", "--no-table-headers"], cwd=project).stdout
         # `make bench`'s event half, small: it runs, cleans up after itself, and reports every event.
         bench_arguments = ["--rate", "50", "--seconds", "1", "--burst", "300", "--concurrent", "200"]
         bench = run(
@@ -25,16 +29,29 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
             cwd=project,
         )
         with NativeRun(["make", "dev"], project, gateway) as system:
-            system.wait_until_ready()
+            system.wait_until_ready(announced=True)
             system_tests = run(["make", "system-test"], cwd=project)
-        assert "Every service is ready." in system.output()
     finally:
         run(["make", "unprovision"], cwd=project)
 
     for service in SERVICES:
         assert f"{service}: database {slug}_{service} ready" in tests.stdout
+        # make test is what CI runs: production's deploy checks and the migrations too.
+        assert f"== {service}: deploy checks" in tests.stdout
+        assert f"== {service}: migrations" in tests.stdout
     assert tests.stdout.count(" passed in ") == 5  # the chassis and four services
     assert " failed" not in tests.stdout
+    # The event catalog names the virtual host the services really use.
+    asyncapi = json.loads((project / "docs/asyncapi.json").read_text())
+    assert {server["pathname"] for server in asyncapi["servers"].values()} == {f"/{slug}"}
+    assert slug in vhosts.splitlines()
+    # make dev filled the empty shop and said whom to sign in as.
+    env = dotenv_values(project / ".env")
+    banner = system.output()
+    assert "Catalog: 25 products (EUR)." in banner
+    assert "Orders: one confirmed, one cancelled, for the demo customer." in banner
+    assert f"Staff     {env['IDENTITY_STAFF_EMAIL']}  password {env['IDENTITY_STAFF_PASSWORD']}" in banner
+    assert f"Customer  {env['DEMO_CUSTOMER_EMAIL']}  password {env['DEMO_CUSTOMER_PASSWORD']}" in banner
     assert " passed" in system_tests.stdout
     assert " skipped" not in system_tests.stdout
     assert "latency at 50 events/s for 1 s" in bench.stdout

@@ -26,6 +26,7 @@ def test_every_secret_is_filled_and_strong(tmp_path, cookiecutter_config):
     services = ("identity", "catalog", "orders", "notifications")
     expected = {f"{s.upper()}_SECRET_KEY" for s in services} | {f"{s.upper()}_DATABASE_PASSWORD" for s in services}
     expected |= {"RABBITMQ_PASSWORD", "REDIS_PASSWORD", "IDENTITY_SIGNING_KEY", "IDENTITY_STAFF_PASSWORD"}
+    expected |= {"DEMO_CUSTOMER_PASSWORD"}
     expected |= {"CHASSIS_DATABASE_PASSWORD"}
     assert expected == secrets.keys()
     assert all(len(value) >= 48 for value in secrets.values())

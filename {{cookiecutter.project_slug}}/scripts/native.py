@@ -4,7 +4,8 @@ Each ``require_*`` answers a missing server with one line saying what is
 missing and how to start it.
 
     python -m scripts.native             # check every server (make dev does, before starting)
-    python -m scripts.native --announce  # wait until every service is ready, say where (make dev's status)
+    python -m scripts.native --announce  # once every service is ready, seed and say where (make dev)
+    python -m scripts.native --compose   # say where everything is in Compose (make run)
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -25,7 +25,8 @@ import psycopg
 import redis
 from dotenv import dotenv_values
 
-from scripts.project import PROJECT_DIR, has_frontend, services
+from scripts.machine import find
+from scripts.project import PROJECT_DIR, has_frontend, identity_issues_tokens, services
 
 
 class MissingServer(Exception):
@@ -62,7 +63,7 @@ def require_rabbitmq(address: str) -> str:
             f"RabbitMQ is not answering at {address} (LOCAL_RABBITMQ in .env): start it, "
             "e.g. `rabbitmq-server -detached` or `brew services start rabbitmq`."
         ) from error
-    rabbitmqctl = shutil.which("rabbitmqctl") or shutil.which("rabbitmqctl", path="/usr/sbin")
+    rabbitmqctl = find("rabbitmqctl")
     if rabbitmqctl is None:
         raise MissingServer(
             "rabbitmqctl is not on the PATH: it comes with RabbitMQ's server package."
@@ -82,7 +83,7 @@ def require_redis(url: str) -> None:
 
 def require_nginx() -> str:
     """The path of the nginx binary."""
-    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    nginx = find("nginx")
     if nginx is None:
         raise MissingServer(
             "nginx is not installed: `apt-get install nginx` or `brew install nginx`."
@@ -124,8 +125,44 @@ def not_ready(gateway: str) -> list[str]:
     ]
 
 
+def accounts(env: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Who a person signs in as: (role, e-mail, password)."""
+    domain = env["DEFAULT_FROM_EMAIL"].partition("@")[2]
+    if identity_issues_tokens():
+        return [
+            ("Staff", env["IDENTITY_STAFF_EMAIL"], env["IDENTITY_STAFF_PASSWORD"]),
+            ("Customer", env["DEMO_CUSTOMER_EMAIL"], env["DEMO_CUSTOMER_PASSWORD"]),
+        ]
+    password = env["KEYCLOAK_DEMO_PASSWORD"]  # Keycloak's realm has these two (deploy/keycloak)
+    return [("Staff", f"staff@{domain}", password), ("Customer", f"demo@{domain}", password)]
+
+
+def banner(env: dict[str, str], gateway: str, mail: str, rabbitmq_ui: str | None) -> str:
+    """What a person needs next: where things are, and whom to sign in as."""
+    front = "Shop" if has_frontend() else "Gateway"
+    lines = [
+        (front, f"{gateway}/"),
+        ("API docs", f"{gateway}/docs/"),
+        ("Registry", f"{gateway}/registry"),
+        ("Mail", mail),
+    ]
+    if rabbitmq_ui:
+        lines.append(("RabbitMQ", rabbitmq_ui))
+    lines += [(role, f"{email}  password {password}") for role, email, password in accounts(env)]
+    return "\n".join(f"  {name:<9} {value}" for name, value in lines)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - this machine's own server
+            return True
+    except OSError:
+        return False
+
+
 def announce(env: dict[str, str], timeout: float = 120) -> int:
-    """Say where everything is once every service is ready, then stay until stopped."""
+    """Once every service is ready: seed demo data as SEED says, then say where everything is;
+    then stay until stopped."""
     stopping = threading.Event()
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, lambda *_: stopping.set())
@@ -140,13 +177,24 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
             flush=True,
         )
     else:
-        front = "Frontend" if has_frontend() else "Gateway "
+        if (seeding := env.get("SEED", "no")) != "no":
+            import httpx
+
+            from scripts.seed import Seeding, seed  # which talks to what this waited for
+
+            try:
+                print("\n".join(seed(env, if_empty=seeding == "if-empty")), flush=True)
+            except (Seeding, httpx.HTTPError) as error:
+                if stopping.is_set():  # the system went away under it: nothing to say
+                    return 0
+                print(f"Demo data not seeded: {error}", flush=True)
+        management = f"http://{env['LOCAL_RABBITMQ'].rpartition(':')[0]}:15672/"
+        rabbitmq = f"amqp://{env['LOCAL_RABBITMQ']}/{env['RABBITMQ_USER']}" + (
+            f", management UI {management}" if answers(management) else ""
+        )
+        mail = f"{PROJECT_DIR / '.run' / 'mail'} (a Maildir: the mail catcher keeps every message)"
         print(
-            f"Every service is ready.\n"
-            f"  {front}  {gateway}/\n"
-            f"  API docs  {gateway}/docs/\n"
-            f"  Registry  {gateway}/registry\n"
-            f"  RabbitMQ  amqp://{env['LOCAL_RABBITMQ']}, virtual host {env['RABBITMQ_USER']}\n"
+            "Every service is ready.\n" + banner(env, gateway, mail, rabbitmq) + "\n"
             "Ctrl-C stops everything.",
             flush=True,
         )
@@ -162,6 +210,11 @@ def main() -> int:
         return 1
     if "--announce" in sys.argv[1:]:
         return announce(env)
+    if "--compose" in sys.argv[1:]:
+        # What `make run` says once Compose has every container healthy.
+        gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
+        print(banner(env, gateway, "Mailpit, http://localhost:8025/", "http://localhost:15672/"))
+        return 0
     return check_servers(env)
 
 

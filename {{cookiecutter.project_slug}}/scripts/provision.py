@@ -14,11 +14,14 @@ collected. For the project: a RabbitMQ virtual host and user, both named
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
 from psycopg import sql
@@ -67,37 +70,110 @@ def teardown_database(admin: psycopg.Connection, service: str) -> None:
     admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
 
 
-def rabbitmqctl(command: str, *arguments: str, path: str) -> list[str]:
-    """The lines rabbitmqctl prints for `command`."""
-    result = subprocess.run(
-        [path, "--quiet", command, *arguments], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise MissingServer(f"rabbitmqctl {command} failed: {result.stderr.strip()}")
-    return result.stdout.splitlines()
+class Rabbitmqctl:
+    """RabbitMQ's administration on this machine: its rabbitmqctl."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def run(self, command: str, *arguments: str) -> list[str]:
+        result = subprocess.run(
+            [self.path, "--quiet", command, *arguments], capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise MissingServer(f"rabbitmqctl {command} failed: {result.stderr.strip()}")
+        return result.stdout.splitlines()
+
+    def vhosts(self) -> list[str]:
+        return self.run("list_vhosts", "--no-table-headers")
+
+    def users(self) -> list[str]:
+        return [line.split("\t")[0] for line in self.run("list_users", "--no-table-headers")]
+
+    def add_vhost(self, name: str) -> None:
+        self.run("add_vhost", name)
+
+    def delete_vhost(self, name: str) -> None:
+        self.run("delete_vhost", name)
+
+    def set_user(self, name: str, password: str) -> None:
+        if name in self.users():
+            self.run("change_password", name, password)
+        else:
+            self.run("add_user", name, password)
+
+    def delete_user(self, name: str) -> None:
+        self.run("delete_user", name)
+
+    def set_permissions(self, vhost: str, user: str, configure: str, write: str, read: str) -> None:
+        self.run("set_permissions", "--vhost", vhost, user, configure, write, read)
 
 
-def provision_broker(path: str, password: str) -> None:
-    if PROJECT not in rabbitmqctl("list_vhosts", "--no-table-headers", path=path):
-        rabbitmqctl("add_vhost", PROJECT, path=path)
-    users = [
-        line.split("\t")[0] for line in rabbitmqctl("list_users", "--no-table-headers", path=path)
-    ]
-    if PROJECT in users:
-        rabbitmqctl("change_password", PROJECT, password, path=path)
-    else:
-        rabbitmqctl("add_user", PROJECT, password, path=path)
-    rabbitmqctl("set_permissions", "--vhost", PROJECT, PROJECT, ".*", ".*", ".*", path=path)
+class ManagementApi:
+    """RabbitMQ's administration over its management HTTP API (RABBITMQ_ADMIN_URL, such as
+    http://admin:password@localhost:15672): where rabbitmqctl is not at hand, as in CI."""
+
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.base = f"{parts.scheme}://{parts.hostname}:{parts.port or 15672}/api"
+        credentials = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        self.authorization = "Basic " + base64.b64encode(credentials.encode()).decode()
+
+    def call(self, method: str, path: str, body: object = None) -> object:
+        request = urllib.request.Request(  # noqa: S310 - the operator's own broker
+            f"{self.base}/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": self.authorization, "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                text = response.read()
+        except OSError as error:
+            raise MissingServer(f"RabbitMQ's management API at {self.base}: {error}") from error
+        return json.loads(text) if text else None
+
+    def vhosts(self) -> list[str]:
+        return [vhost["name"] for vhost in self.call("GET", "vhosts")]
+
+    def users(self) -> list[str]:
+        return [user["name"] for user in self.call("GET", "users")]
+
+    def add_vhost(self, name: str) -> None:
+        self.call("PUT", f"vhosts/{quote(name, safe='')}", {})
+
+    def delete_vhost(self, name: str) -> None:
+        self.call("DELETE", f"vhosts/{quote(name, safe='')}")
+
+    def set_user(self, name: str, password: str) -> None:
+        self.call("PUT", f"users/{quote(name, safe='')}", {"password": password, "tags": ""})
+
+    def delete_user(self, name: str) -> None:
+        self.call("DELETE", f"users/{quote(name, safe='')}")
+
+    def set_permissions(self, vhost: str, user: str, configure: str, write: str, read: str) -> None:
+        permissions = {"configure": configure, "write": write, "read": read}
+        self.call("PUT", f"permissions/{quote(vhost, safe='')}/{quote(user, safe='')}", permissions)
 
 
-def teardown_broker(path: str) -> None:
-    if PROJECT in rabbitmqctl("list_vhosts", "--no-table-headers", path=path):
-        rabbitmqctl("delete_vhost", PROJECT, path=path)
-    users = [
-        line.split("\t")[0] for line in rabbitmqctl("list_users", "--no-table-headers", path=path)
-    ]
-    if PROJECT in users:
-        rabbitmqctl("delete_user", PROJECT, path=path)
+def broker_admin(env: Mapping[str, str]) -> Rabbitmqctl | ManagementApi:
+    if env.get("RABBITMQ_ADMIN_URL"):
+        return ManagementApi(env["RABBITMQ_ADMIN_URL"])
+    return Rabbitmqctl(require_rabbitmq(env["LOCAL_RABBITMQ"]))
+
+
+def provision_broker(admin: Rabbitmqctl | ManagementApi, password: str) -> None:
+    if PROJECT not in admin.vhosts():
+        admin.add_vhost(PROJECT)
+    admin.set_user(PROJECT, password)
+    admin.set_permissions(PROJECT, PROJECT, ".*", ".*", ".*")
+
+
+def teardown_broker(admin: Rabbitmqctl | ManagementApi) -> None:
+    if PROJECT in admin.vhosts():
+        admin.delete_vhost(PROJECT)
+    if PROJECT in admin.users():
+        admin.delete_user(PROJECT)
 
 
 def broker_url(env: Mapping[str, str]) -> str:
@@ -176,7 +252,7 @@ def write_chassis_env(env: Mapping[str, str]) -> None:
 
 
 def provision(env: Mapping[str, str]) -> None:
-    broker = require_rabbitmq(env["LOCAL_RABBITMQ"])
+    broker = broker_admin(env)
     with postgres(env["POSTGRES_ADMIN_URL"]) as admin:
         for service in services():
             provision_database(admin, service, env[f"{service.upper()}_DATABASE_PASSWORD"])
@@ -199,7 +275,7 @@ def teardown(env: Mapping[str, str]) -> None:
             print(f"{service}: database {database_name(service)} dropped")
         teardown_database(admin, "chassis")
         (CHASSIS_DIR / ".env").unlink(missing_ok=True)
-    teardown_broker(require_rabbitmq(env["LOCAL_RABBITMQ"]))
+    teardown_broker(broker_admin(env))
     print(f"rabbitmq: virtual host {PROJECT} deleted")
 
 

@@ -119,3 +119,20 @@ def test_customers_are_not_offered_staff_pages(page: Page):
     page.goto("/products/new")
 
     expect(page).to_have_url(re.compile("/log-in$"))
+
+
+def test_the_demo_customer_finds_a_stocked_shop_and_their_orders(page: Page):
+    # What make seed leaves (make demo seeds, make dev seeds an empty shop): goods to browse,
+    # and an account with an order history.
+    page.goto("/")
+    expect(page.get_by_role("link", name="Arc floor lamp")).to_be_visible()
+    screenshot(page, "seeded-products")
+
+    log_in_with_the_keyboard(
+        page, setting("DEMO_CUSTOMER_EMAIL"), setting("DEMO_CUSTOMER_PASSWORD")
+    )
+    page.goto("/orders")
+
+    expect(page.locator(".status-confirmed").first).to_be_visible()
+    expect(page.locator(".status-cancelled").first).to_be_visible()
+    screenshot(page, "seeded-orders")
