@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 # A main process with a child of its own, as a Django Q cluster or a Celery worker has: the child
 # counts the SIGTERMs it gets; the main process stops it when asked to stop, then exits 0.
@@ -34,11 +35,19 @@ time.sleep(60)
 """
 
 
-def start(tmp_path, supervised: bool) -> tuple[subprocess.Popen, object]:
+# A command still starting: it has no handler for SIGTERM yet.
+STARTING = """
+import time
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def start(tmp_path, supervised: bool, command: str = COMMAND) -> tuple[subprocess.Popen, object]:
     output = (tmp_path / "output").open("w")
     prefix = [sys.executable, "-m", "chassis.supervised"] if supervised else []
     process = subprocess.Popen(
-        [*prefix, sys.executable, "-c", COMMAND],
+        [*prefix, sys.executable, "-c", command],
         stdout=output,
         start_new_session=True,  # as honcho starts every process
     )
@@ -80,4 +89,23 @@ def test_when_it_is_killed_the_command_is_stopped_too(tmp_path):
     while "child stopped after 1 SIGTERM" not in (tmp_path / "output").read_text():
         assert time.monotonic() < deadline, "the command outlived its supervisor"
         time.sleep(0.05)
+    output.close()
+
+
+def test_a_command_stopped_before_it_could_handle_the_signal_stopped_as_asked(tmp_path):
+    process, output = start(tmp_path, supervised=True, command=STARTING)
+
+    os.killpg(process.pid, signal.SIGTERM)
+
+    assert process.wait(timeout=30) == 0
+    output.close()
+
+
+def test_a_command_ended_by_a_signal_nobody_asked_for_fails_as_a_shell_says(tmp_path):
+    process, output = start(tmp_path, supervised=True, command=STARTING)
+    (command,) = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+
+    os.kill(int(command), signal.SIGKILL)  # the kernel's out-of-memory killer, say
+
+    assert process.wait(timeout=30) == 128 + signal.SIGKILL
     output.close()

@@ -9,7 +9,9 @@ once, its children die mid-cycle, and its main process waits for ever on a
 lock one of them held, until honcho kills it; a Celery worker still starting
 its pool loses it and fails. Here the command runs in a
 process group of its own; SIGTERM and SIGINT are passed to its main process
-only, and this process exits with the command's status. Should this process
+only, and this process exits with the command's status: 0 when the command,
+asked to stop, was ended by that SIGTERM (one still starting has no handler for
+it yet), 128 + N when a signal N ended it unasked, as a shell reports. Should this process
 be killed, the kernel stops the command as if asked (SIGTERM, on Linux), so
 that nothing is left running.
 """
@@ -34,9 +36,18 @@ def main(command: list[str]) -> int:
         print("usage: python -m chassis.supervised COMMAND [ARGUMENT...]", file=sys.stderr)
         return 2
     child = subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)
-    for stop in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(stop, lambda *_: child.send_signal(signal.SIGTERM))
-    return child.wait()
+    asked = []
+
+    def stop(*_: object) -> None:
+        asked.append(True)
+        child.send_signal(signal.SIGTERM)
+
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, stop)
+    status = child.wait()
+    if status >= 0:
+        return status
+    return 0 if asked and -status == signal.SIGTERM else 128 - status
 
 
 if __name__ == "__main__":
