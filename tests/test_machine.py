@@ -54,15 +54,26 @@ class Machine:
             stub.write_text(STUB.format(log=self.log, hidden=" ".join(HIDDEN), bin=self.bin))
             stub.chmod(0o755)
 
-    def run(self, steps: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, steps: list[str], cwd: Path, *, network: bool = True, then: tuple[str, ...] = ()
+    ) -> subprocess.CompletedProcess[str]:
+        """The Makefile's own lines, as make would run them, where the hidden programs are not;
+        without `network`, in a network of their own where nothing answers; `then`, whatever
+        the steps did."""
         covers = [
             f"mount --bind /dev/null {shlex.quote(path)}" for program in self.hidden for path in locations(program)
         ]
+        if not network:
+            # What a server started in there writes (a pid file, a log) stays in there.
+            for inside, outside in (("/run", "run"), ("/var/log/redis", "log")):
+                (self.bin.parent / outside).mkdir(exist_ok=True)
+                covers.append(f"mount --bind {self.bin.parent / outside} {inside}")
+            covers.append("ip link set lo up")
         env = {name: value for name, value in os.environ.items() if name != "CHROMIUM"}
         env["PATH"] = f"{self.bin}{os.pathsep}{env['PATH']}"
-        # The Makefile's own lines, as make would run them, where the hidden programs are not.
+        script = " && ".join([*covers, *steps]) + "; status=$?; " + "".join(f"{line}; " for line in then)
         return subprocess.run(
-            ["unshare", "--mount", "sh", "-c", " && ".join([*covers, *steps])],
+            ["unshare", "--mount", *([] if network else ["--net"]), "sh", "-c", script + "exit $status"],
             cwd=cwd,
             env=env,
             capture_output=True,
@@ -131,3 +142,23 @@ def test_a_generated_projects_make_dev_installs_nginx(machine, tmp_path, cookiec
     assert done.returncode == 0, done.stderr
     assert bare.asked()[1].split()[-2:] == ["nginx", "-qq"]
     assert bare.installed("nginx")
+
+
+def test_servers_gone_are_started_or_named_with_how_to_get_them(machine):
+    """In a network of its own nothing answers: Redis, installed, is started (and shut down
+    again); PostgreSQL and RabbitMQ, hidden as if not installed, are named with their package."""
+    bare = machine("pg_ctlcluster", "rabbitmq-server")
+
+    done = bare.run(
+        machine_steps(TEMPLATE_DIR, "test"),
+        TEMPLATE_DIR,
+        network=False,
+        then=("redis-cli -p 6379 ping", "redis-cli -p 6379 shutdown nosave"),
+    )
+
+    assert done.returncode == 1
+    assert "Starting Redis..." in done.stdout
+    assert "PONG" in done.stdout  # it answered once started
+    assert "PostgreSQL is not installed: `sudo apt-get install postgresql`" in done.stderr
+    assert "RabbitMQ is not installed: `sudo apt-get install rabbitmq-server`" in done.stderr
+    assert "Redis" not in done.stderr
