@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -98,29 +99,53 @@ class NativeRun:
     def __exit__(self, *exc_info: object) -> None:
         """Stop it as a person would (Ctrl-C), and check that every process went, by itself,
         cleanly (status 0) and within honcho's grace (it kills what still runs 5 s later)."""
-        group = self.process.pid
-        os.killpg(group, signal.SIGINT)
+        os.killpg(self.process.pid, signal.SIGINT)
         try:
             self.process.wait(timeout=30)
-        finally:
-            survivors = process_group_members(group)
-            if survivors:
-                os.killpg(group, signal.SIGKILL)
+            stopped = True
+        except subprocess.TimeoutExpired:
+            stopped = False
+        # Any process of the project, in whatever group or session it ended up.
+        survivors = processes_in(self.project.resolve())
+        for pid, _ in survivors:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if not stopped:
+            self.process.wait(timeout=10)
         output = self.output()
+        assert stopped, f"{' '.join(self.command)} still ran 30 s after Ctrl-C, with {survivors}\n{output[-20000:]}"
         assert survivors == [], f"processes left running after Ctrl-C: {survivors}\n{output[-20000:]}"
         killed = re.findall(r"sending SIGKILL to (\S+)", output)
         unclean = [f"{name} (rc={rc})" for name, rc in STOPPED.findall(output) if rc != "0"]
         assert (killed, unclean) == ([], []), f"killed {killed}, stopped uncleanly {unclean}\n{output[-20000:]}"
 
 
-def process_group_members(group: int) -> list[str]:
-    result = subprocess.run(["ps", "-eo", "pgid=,pid=,args="], capture_output=True, text=True, check=True)
-    members = []
-    for line in result.stdout.splitlines():
-        pgid, pid, args = line.split(None, 2)
-        if int(pgid) == group:
-            members.append(f"{pid} {args}")
-    return members
+def processes_in(folder: Path) -> list[tuple[int, str]]:
+    """The processes working in `folder` or below it, but for this one and its ancestors:
+    (pid, command line)."""
+    found = []
+    ours = ancestry()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) in ours:
+            continue
+        try:
+            cwd = (entry / "cwd").resolve(strict=True)
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if cwd == folder or folder in cwd.parents:
+            found.append((int(entry.name), command.strip()))
+    return found
+
+
+def ancestry() -> set[int]:
+    """This process and its ancestors."""
+    pids, pid = set(), os.getpid()
+    while pid > 0:
+        pids.add(pid)
+        status = Path(f"/proc/{pid}/status").read_text()
+        pid = int(re.search(r"^PPid:\s+(\d+)", status, re.MULTILINE).group(1))
+    return pids
 
 
 def leftovers(slug: str) -> list[str]:

@@ -5,8 +5,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+
+from chassis import supervised
 
 # A main process with a child of its own, as a Django Q cluster or a Celery worker has: the child
 # counts the SIGTERMs it gets; the main process stops it when asked to stop, then exits 0.
@@ -109,3 +112,63 @@ def test_a_command_ended_by_a_signal_nobody_asked_for_fails_as_a_shell_says(tmp_
 
     assert process.wait(timeout=30) == 128 + signal.SIGKILL
     output.close()
+
+
+# A main process that leaves a child behind when it stops, and a child that ignores SIGTERM:
+# the child keeps the output pipe open, and honcho waits for that pipe to close.
+ABANDONS_A_CHILD = """
+import signal, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", '''
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print("ready", flush=True)
+time.sleep(60)
+'''])
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+time.sleep(60)
+"""
+
+# A command that does not stop when asked.
+STUCK = """
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def start_piped(command: str) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chassis.supervised", sys.executable, "-c", command],
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdout.readline() == b"ready\n"
+    return process
+
+
+def output_closes(process: subprocess.Popen, timeout: float) -> bool:
+    """Whether every process holding the output pipe is gone within `timeout` seconds."""
+    finished = threading.Event()
+    threading.Thread(target=lambda: (process.stdout.read(), finished.set()), daemon=True).start()
+    return finished.wait(timeout)
+
+
+def test_what_the_command_leaves_behind_goes_with_it():
+    process = start_piped(ABANDONS_A_CHILD)
+
+    os.killpg(process.pid, signal.SIGTERM)
+
+    assert process.wait(timeout=30) == 0
+    assert output_closes(process, timeout=10), "the abandoned child still holds the output"
+
+
+def test_a_command_that_will_not_stop_is_killed_within_the_grace():
+    process = start_piped(STUCK)
+
+    asked = time.monotonic()
+    os.killpg(process.pid, signal.SIGTERM)
+
+    assert process.wait(timeout=30) == 128 + signal.SIGKILL
+    assert time.monotonic() - asked < supervised.GRACE_SECONDS + 3
+    assert output_closes(process, timeout=10)
