@@ -196,12 +196,22 @@ def cached_json(cache: ReadCache, request: Request, build: Callable[[], Any]) ->
     return HttpResponse(payload, content_type="application/json")
 
 
+_clients = threading.local()
+
+
 def _client() -> redis.Redis | None:
-    """Django's own Redis client (and its connection pool), if the cache is a shared Redis."""
+    """A client on Django's own Redis connection pool, if the cache is a shared Redis.
+
+    Django builds a new client object at every call, which costs a cached read
+    a fifth of its time; one is kept for each thread's cache backend instead
+    (Django's caches are per thread, and a test may swap them).
+    """
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
         return None
-    return cache._cache.get_client(write=True)
+    if getattr(_clients, "backend", None) is not cache:
+        _clients.backend, _clients.client = cache, cache._cache.get_client(write=True)
+    return _clients.client
 
 
 def _make_key(key: str) -> str:

@@ -13,8 +13,8 @@ ships with the tests, never with a service.
 
 A repository hands domain entities to the application layer, never model
 instances. :class:`EntityPage` lets it do so for long lists without loading
-them: DRF's paginator counts and slices it, and only the rows of the requested
-page are read and turned into entities.
+them: only the rows of the requested page are read and turned into entities,
+in the same query that counts them all (see chassis.pagination).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, overload
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Window
 
 from chassis.caching import ReadCache
 from chassis.events.outbox import DomainEvent, publish
@@ -48,6 +48,14 @@ class EntityPage(Sequence[EntityT]):
         if isinstance(index, slice):
             return [self._to_entity(row) for row in self._rows[index]]
         return self._to_entity(self._rows[index])
+
+    def slice_and_count(self, bottom: int, top: int) -> tuple[list[EntityT], int | None]:
+        """The entities of rows ``bottom`` to ``top``, and how many rows there are in all, in one
+        query; the count is ``None`` when the slice is empty (no row to read it from)."""
+        rows = list(self._rows.annotate(_rows_in_all=Window(Count("*")))[bottom:top])
+        if not rows:
+            return [], None
+        return [self._to_entity(row) for row in rows], rows[0]._rows_in_all
 
     def __iter__(self) -> Iterator[EntityT]:
         # A chunk size, so that rows with prefetched relations stream too (Django needs one).
