@@ -1,16 +1,20 @@
-"""Measure the native system (`make bench`): cold boot, then a list endpoint with wrk,
-directly on Gunicorn and through the gateway. Prints figures; asserts nothing.
+"""Measure the native system (`make bench`) against references measured in the same run, and
+print one table (see scripts.bench_table). Asserts nothing.
 
-It boots its own copy of Procfile.dev on the ports in .env (stop `make dev`
-first), with the gateway's rate limit lifted so that it measures the proxy,
-not the limiter. Direct and gateway runs alternate, and the ratio is the
-median of each round's own ratio: on a small machine one run alone is mostly
-noise, and pairing runs cancels the machine's drift.
+It boots its own copy of Procfile.dev on the ports in .env (stop `make dev` first), with the
+gateway's rate limit lifted so that it measures the proxy, not the limiter, and each web
+process serving chassis.benchmark: the service's own application plus ``/bench/reference``,
+a DRF endpoint that returns a constant, which every HTTP measure is taken against. Measures
+and their references alternate in short rounds, and each ratio is the median of the rounds'
+own ratios, with its interquartile range: on a small machine one long run is mostly noise,
+and pairing runs cancels the machine's drift. The event bus's half is scripts.bench_events.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import re
 import shutil
@@ -20,30 +24,29 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from honcho.environ import parse_procfile
 
+from scripts import bench_events
+from scripts.bench_table import Ratio, Row, table
 from scripts.native import PROJECT_DIR, MissingServer, not_ready, project_env, services
+from scripts.seed import Seeding, Shop, seed
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def list_endpoint() -> tuple[str, str]:
-    """A service, and a list endpoint of it every client may read."""
-    chosen = services()
-    if "catalog" in chosen:
-        return "catalog", "/api/catalog/products/"
-    plain = [
-        s for s in chosen if (PROJECT_DIR / "services" / s / s / "domain" / "items.py").exists()
-    ]
-    if plain:
-        return plain[0], f"/api/{plain[0]}/items/"
-    sys.exit("error: no service has a public list endpoint to measure.")
+REFERENCE = "/bench/reference"
+CATALOG_PAGE = "/api/catalog/products/"
+# Cold boot's goal, in seconds: every process started to every service ready.
+COLD_BOOT_GOAL = 5.0
 
 
-def boot(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], float]:
-    """Start every process of Procfile.dev; the seconds until every service is ready."""
+class Unmeasurable(Exception):
+    """A measure could not be taken; the message says why."""
+
+
+def boot(env: dict[str, str]) -> tuple[dict[str, subprocess.Popen[bytes]], float]:
+    """Start every process of Procfile.dev, the web ones on chassis.benchmark; the seconds
+    until every service is ready."""
     gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", int(env["GATEWAY_PORT"]))) == 0:
@@ -54,11 +57,15 @@ def boot(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], float]:
         "GATEWAY_RATE_LIMIT": "1000000r/s",
         "GATEWAY_BURST": "1000000",
     }
-    commands = parse_procfile((PROJECT_DIR / "Procfile.dev").read_text()).processes.values()
+    processes = parse_procfile((PROJECT_DIR / "Procfile.dev").read_text()).processes
+    for name in services():
+        if not processes[name].endswith(" config.wsgi"):
+            sys.exit(f"error: Procfile.dev's {name} does not serve config.wsgi: {processes[name]}")
+        processes[name] = processes[name].removesuffix("config.wsgi") + "chassis.benchmark"
     started = time.monotonic()
-    # Not through honcho: relaying every access log line would cost CPU on the gateway's side only.
-    system = [
-        subprocess.Popen(  # noqa: S602 - Procfile lines are shell commands
+    # Not through honcho: relaying every log line would cost CPU on one side only.
+    system = {
+        name: subprocess.Popen(  # noqa: S602 - Procfile lines are shell commands
             command,
             shell=True,
             cwd=PROJECT_DIR,
@@ -67,11 +74,11 @@ def boot(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], float]:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        for command in commands
-    ]
+        for name, command in processes.items()
+    }
     while not_ready(gateway):
         if (
-            any(process.poll() is not None for process in system)
+            any(process.poll() is not None for process in system.values())
             or time.monotonic() - started > 180
         ):
             stop(system)
@@ -80,56 +87,271 @@ def boot(env: dict[str, str]) -> tuple[list[subprocess.Popen[bytes]], float]:
     return system, time.monotonic() - started
 
 
-def stop(system: list[subprocess.Popen[bytes]]) -> None:
-    for process in system:
+def stop(system: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in system.values():
         os.killpg(process.pid, signal.SIGINT)
-    for process in system:
+    for process in system.values():
         process.wait(timeout=30)
 
 
-def wrk(path: str, url: str, seconds: int, connections: int) -> dict[str, float]:
-    threads, duration = "2", f"{seconds}s"
-    result = subprocess.run(
-        [
-            path,
-            "--threads",
-            threads,
-            "--connections",
-            str(connections),
-            "--duration",
-            duration,
-            "--latency",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
+def requests_per_second(
+    url: str, seconds: float, connections: int, headers: dict[str, str]
+) -> float:
+    """What wrk (2 threads) gets from `url`; every answer must be a success."""
+    command = [
+        "wrk",
+        "--threads",
+        "2",
+        "--connections",
+        str(connections),
+        "--duration",
+        f"{seconds:g}s",
+    ]
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    result = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+    report = result.stdout + result.stderr
+    rate = re.search(r"^Requests/sec:\s+([\d.]+)$", report, re.MULTILINE)
+    if result.returncode != 0 or rate is None:
+        raise Unmeasurable(f"could not read what wrk printed for {url}:\n{report.strip()}")
+    failures = re.search(
+        r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)$", report, re.MULTILINE
     )
-    report = result.stdout
+    if failures:
+        raise Unmeasurable(f"{url} failed under load: {failures.group(0)}")
+    if float(rate.group(1)) == 0:
+        raise Unmeasurable(f"{url} answered nothing in {seconds} s:\n{report.strip()}")
+    return float(rate.group(1))
 
-    def latency(percentile: str) -> float:
-        value, unit = re.search(
-            rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)$", report, re.MULTILINE
-        ).groups()
-        return float(value) * UNITS[unit]
 
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": float(errors.group(1)) if errors else 0.0,
-    }
+def paired(
+    subject: Callable[[], float], reference: Callable[[], float], rounds: int
+) -> list[float]:
+    """subject / reference, round by round, which goes first swapped every round (so that a
+    machine growing slower or faster favours neither)."""
+    ratios = []
+    for number in range(rounds):
+        if number % 2:
+            base = reference()
+            ratios.append(subject() / base)
+        else:
+            measured = subject()
+            ratios.append(measured / reference())
+    return ratios
+
+
+def throughput_row(
+    measure: str,
+    url: str,
+    reference_url: str,
+    arguments: argparse.Namespace,
+    goal: float,
+    headers: dict[str, str] | None = None,
+) -> Row:
+    figures: dict[str, list[float]] = {"subject": [], "reference": []}
+
+    def run(name: str, target: str) -> Callable[[], float]:
+        def measured() -> float:
+            figures[name].append(
+                requests_per_second(target, arguments.seconds, arguments.connections, headers or {})
+            )
+            return figures[name][-1]
+
+        return measured
+
+    ratios = paired(run("subject", url), run("reference", reference_url), arguments.rounds)
+    return Row(
+        measure,
+        f"{statistics.median(figures['subject']):.0f} req/s",
+        f"{statistics.median(figures['reference']):.0f} req/s",
+        Ratio.of(ratios),
+        goal,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process, of its living children, and of the children
+    it has reaped (Gunicorn recycles its workers)."""
+
+    def times(task: int, fields: slice) -> float:
+        stat = Path(f"/proc/{task}/stat").read_text().rpartition(")")[2].split()
+        return sum(int(field) for field in stat[fields]) / os.sysconf("SC_CLK_TCK")
+
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    # utime, stime, cutime, cstime are the 14th to 17th fields; [11:15] after the name.
+    return times(pid, slice(11, 15)) + sum(times(int(child), slice(11, 13)) for child in children)
+
+
+def gateway_rows(
+    direct: str, gateway: str, arguments: argparse.Namespace, gateway_pid: int, service_pid: int
+) -> list[Row]:
+    """Throughput through the gateway against straight to the service; and, from /proc, the
+    gateway's CPU time per request against the service's, which the machine's noise barely
+    moves."""
+    row = throughput_row(
+        "gateway: cached page, through it / direct", gateway, direct, arguments, 0.97
+    )
+    seconds = arguments.seconds * 2
+    gateway_before, service_before = cpu_seconds(gateway_pid), cpu_seconds(service_pid)
+    served = requests_per_second(gateway, seconds, arguments.connections, {}) * seconds
+    gateway_cpu = (cpu_seconds(gateway_pid) - gateway_before) / served
+    service_cpu = (cpu_seconds(service_pid) - service_before) / served
+    cpu = Row(
+        "gateway: throughput kept if CPU-bound, from CPU time",
+        f"gateway {gateway_cpu * 1e6:.0f} µs/request",
+        f"service {service_cpu * 1e6:.0f} µs/request",
+        Ratio.of([service_cpu / (service_cpu + gateway_cpu)]),
+        0.97,
+    )
+    return [row, cpu]
+
+
+def first_read_row(
+    base: str, staff: dict[str, str], product: dict, arguments: argparse.Namespace
+) -> Row:
+    """One client: a stock adjustment (a write, which makes every cached page stale), then the
+    page, timed; against the reference, timed the same way."""
+    address = base.removeprefix("http://")
+    connection = http.client.HTTPConnection(address, timeout=30)
+    headers = {**staff, "Content-Type": "application/json"}
+
+    def request(
+        method: str, path: str, body: dict | None = None, with_headers: dict | None = None
+    ) -> float:
+        started = time.perf_counter()
+        connection.request(
+            method, path, body=json.dumps(body) if body else None, headers=with_headers or {}
+        )
+        response = connection.getresponse()
+        response.read()
+        if response.status >= 300:
+            raise Unmeasurable(f"{method} {path} answered {response.status}")
+        return time.perf_counter() - started
+
+    reads = max(5, int(arguments.seconds * 20))
+    adjust = f"{CATALOG_PAGE}{product['id']}/stock-adjustments/"
+    timings: dict[str, list[float]] = {"first": [], "reference": []}
+
+    def first_reads() -> float:
+        times = []
+        for number in range(reads):
+            request("POST", adjust, {"change": 1 if number % 2 == 0 else -1}, headers)
+            times.append(request("GET", CATALOG_PAGE))
+        if reads % 2:
+            request("POST", adjust, {"change": -1}, headers)  # the stock as it was
+        timings["first"].append(statistics.median(times))
+        return 1 / timings["first"][-1]
+
+    def reference() -> float:
+        timings["reference"].append(
+            statistics.median(request("GET", REFERENCE) for _ in range(reads))
+        )
+        return 1 / timings["reference"][-1]
+
+    try:
+        ratios = paired(first_reads, reference, arguments.rounds)
+    finally:
+        connection.close()
+    return Row(
+        "catalog: first page read after a write",
+        f"{statistics.median(timings['first']) * 1000:.2f} ms",
+        f"{statistics.median(timings['reference']) * 1000:.2f} ms",
+        Ratio.of(ratios),
+        0.4,
+    )
+
+
+def http_rows(
+    env: dict[str, str], system: dict[str, subprocess.Popen[bytes]], arguments: argparse.Namespace
+) -> list[Row]:
+    present = services()
+    port = {name: f"http://127.0.0.1:{env[f'{name.upper()}_PORT']}" for name in present}
+    gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
+    shop = Shop(gateway)
+    rows = []
+
+    def attempt(measure: str, take: Callable[[], list[Row]]) -> None:
+        try:
+            rows.extend(take())
+        except (Unmeasurable, Seeding) as error:
+            print(f"{measure}: not measured: {error}", file=sys.stderr)
+            rows.append(Row(measure, "not measured", "", None, 0))
+
+    if "catalog" not in present:
+        print("The catalog's measures need the catalog service.", file=sys.stderr)
+        return rows
+    catalog = port["catalog"]
+
+    def warm_up() -> list[Row]:
+        """Connections, caches and each worker's imports; nothing to report."""
+        for url in (
+            f"{catalog}{CATALOG_PAGE}",
+            f"{gateway}{CATALOG_PAGE}",
+            f"{catalog}{REFERENCE}",
+        ):
+            requests_per_second(url, arguments.seconds, arguments.connections, {})
+        return []
+
+    attempt("warming up", warm_up)
+    attempt(
+        "catalog: cached page",
+        lambda: [
+            throughput_row(
+                "catalog: cached page",
+                f"{catalog}{CATALOG_PAGE}",
+                f"{catalog}{REFERENCE}",
+                arguments,
+                0.8,
+            )
+        ],
+    )
+    attempt(
+        "gateway",
+        lambda: gateway_rows(
+            f"{catalog}{CATALOG_PAGE}",
+            f"{gateway}{CATALOG_PAGE}",
+            arguments,
+            system["gateway"].pid,  # nginx itself: the gateway's command execs it
+            system["catalog"].pid,
+        ),
+    )
+    if "identity" not in present:
+        print("The measures that sign in need the identity service.", file=sys.stderr)
+        return rows
+    seed(env, if_empty=True)
+    staff = shop.sign_in(env["IDENTITY_STAFF_EMAIL"], env["IDENTITY_STAFF_PASSWORD"])
+    customer = shop.customer(env["DEMO_CUSTOMER_EMAIL"], env["DEMO_CUSTOMER_PASSWORD"])
+    product = shop.http.get(CATALOG_PAGE).json()["results"][0]
+    attempt(
+        "catalog: first page read after a write",
+        lambda: [first_read_row(catalog, staff, product, arguments)],
+    )
+    for service, path in (
+        ("orders", "/api/orders/orders/"),
+        ("notifications", "/api/notifications/notifications/"),
+    ):
+        if service in present:
+            measure = f"{service}: a customer's list (database, signed in)"
+            base = port[service]
+            attempt(
+                measure,
+                lambda base=base, path=path, measure=measure: [
+                    throughput_row(
+                        measure, f"{base}{path}", f"{base}{REFERENCE}", arguments, 0.4, customer
+                    )
+                ],
+            )
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=6, help="how long each wrk run lasts")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=5, help="alternating direct and gateway runs")
+    parser.add_argument("--seconds", type=int, default=2, help="how long each wrk run lasts")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=9, help="measure and reference pairs")
+    bench_events.add_arguments(parser, prefix="events-")
     arguments = parser.parse_args()
-    wrk_path = shutil.which("wrk")
-    if wrk_path is None:
+    if shutil.which("wrk") is None:
         print(
             "error: wrk is not installed: `apt-get install wrk` or `brew install wrk`.",
             file=sys.stderr,
@@ -140,38 +362,25 @@ def main() -> int:
     except MissingServer as missing:
         print(f"error: {missing}", file=sys.stderr)
         return 1
-    service, path = list_endpoint()
     system, cold_boot = boot(env)
     try:
-        direct = f"http://127.0.0.1:{env[f'{service.upper()}_PORT']}{path}"
-        gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}{path}"
-        wrk(wrk_path, gateway, 2, arguments.connections)  # warm connections, caches and bytecode
-        runs: dict[str, list[dict[str, float]]] = {"direct": [], "gateway": []}
-        for _ in range(arguments.rounds):
-            for name, url in (("direct", direct), ("gateway", gateway)):
-                runs[name].append(wrk(wrk_path, url, arguments.seconds, arguments.connections))
+        rows = [
+            Row(
+                "cold boot: processes started to every service ready",
+                f"{cold_boot:.1f} s ({len(system)} processes)",
+                "",
+                None,
+                COLD_BOOT_GOAL,
+                at_least=False,
+                value=cold_boot,
+            ),
+            *http_rows(env, system, arguments),
+        ]
     finally:
         stop(system)
-    figures = {
-        name: {key: statistics.median(run[key] for run in results) for key in results[0]}
-        for name, results in runs.items()
-    }
-
-    print(f"Cold boot, processes started to every service ready: {cold_boot:.1f} s")
-    print(
-        f"GET {path}, wrk: 2 threads, {arguments.connections} connections, "
-        f"median of {arguments.rounds} runs of {arguments.seconds} s"
-    )
-    print(f"  {'':8} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name, figure in figures.items():
-        print(
-            f"  {name:8} {figure['rps']:11.0f} {figure['p50']:8.2f} {figure['p99']:8.2f} {figure['errors']:7.0f}"
-        )
-    ratios = [g["rps"] / d["rps"] for d, g in zip(runs["direct"], runs["gateway"], strict=True)]
-    print(
-        f"  The gateway keeps {statistics.median(ratios):.1%} of direct throughput "
-        f"(rounds: {', '.join(f'{ratio:.0%}' for ratio in ratios)})."
-    )
+    # Once the system has stopped, so that it takes nothing from the bus's processes.
+    rows += bench_events.rows(arguments, prefix="events-")
+    print(table(rows))
     return 0
 
 

@@ -1,31 +1,40 @@
-"""Measure the event bus (`make bench`): latency at a steady rate, the most events a second it
-carries, what many writers committing at once lose or repeat (nothing, it must be), and what
-pika and RabbitMQ alone reach in the same run. Prints figures; asserts nothing.
+"""Measure the event bus (`make bench`) against pika and RabbitMQ alone, in the same run.
+
+Latency at a steady rate, how many events a second the relay publishes and the consumer
+handles, and what many writers committing at once lose or repeat (nothing, it must be): one
+table of measure, this system, reference and their ratio against its goal. Asserts nothing.
 
 Two copies of the chassis's sample service stand in for two services, each with a database of
 its own and each in processes of its own, as in production: the producer writes events to its
 outbox and its relay publishes them; the consumer handles each in the other database (its inbox
 row and the handler's row, in one transaction). Latency runs from the outbox row's creation to
-the inbox row's, each written just before its transaction commits. The databases, exchange and
-queues are this run's own, and are dropped at the end.
+the inbox row's, each written just before its transaction commits. The burst is published with
+the consumers stopped, then handled from the full queue, so that each rate is its own alone, as
+pika's are. pika runs once the bus's processes have stopped, so that they take nothing from it.
+The databases, exchange and queues are this run's own, and are dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
+import queue
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
@@ -36,9 +45,52 @@ from psycopg import sql
 
 from chassis.queues import wait_until_consumed
 
+from scripts.bench_table import Ratio, Row, table
 from scripts.native import PROJECT_DIR
 
 CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
+
+# The chassis's default retry queues, which the consumer declares.
+RETRY_DELAYS = (1, 5, 30, 120, 600)
+
+# How pika's messages carry the moment they were sent: a double ahead of an event's body.
+SENT_AT = struct.Struct("!d")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the bench does; its command line's options are these fields."""
+
+    rate: int = field(default=500, metadata={"help": "events a second, for the latency"})
+    seconds: float = field(default=10.0, metadata={"help": "how long the steady rate lasts"})
+    burst: int = field(default=20000, metadata={"help": "events committed at once"})
+    consumers: int = field(
+        default=1, metadata={"help": "consumer processes: replicas of one service"}
+    )
+    writers: int = field(default=8, metadata={"help": "writers committing at once"})
+    concurrent: int = field(default=4000, metadata={"help": "events the writers write"})
+
+    @classmethod
+    def from_arguments(cls, arguments: argparse.Namespace, prefix: str = "") -> Options:
+        """The options `add_arguments(parser, prefix)` added, as `parser` parsed them."""
+        return cls(
+            **{
+                option.name: getattr(arguments, f"{prefix}{option.name}".replace("-", "_"))
+                for option in fields(cls)
+            }
+        )
+
+
+def add_arguments(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """Add the bench's options to `parser`; a `prefix` such as "events-" names them apart
+    (`--events-seconds`) in a parser that has options of the same names already."""
+    for option in fields(Options):
+        parser.add_argument(
+            f"--{prefix}{option.name}",
+            type=type(option.default),
+            default=option.default,
+            help=option.metadata["help"],
+        )
 
 
 def chassis_settings() -> dict[str, str]:
@@ -105,6 +157,9 @@ class Service:
                 )
             )
 
+    def running(self) -> bool:
+        return all(worker.poll() is None for worker in self.workers)
+
     def check_running(self) -> None:
         for worker in self.workers:
             if worker.poll() is not None:
@@ -115,7 +170,23 @@ class Service:
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
         for worker in self.workers:
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self.workers.clear()
+
+
+def start_consumers(consuming: Service, broker_url: str, names: str, count: int) -> None:
+    for _ in range(count):
+        consuming.start("consume_events")
+    try:
+        wait_until_consumed(broker_url, names, count, still_running=consuming.running)
+    except (TimeoutError, RuntimeError):
+        sys.exit(
+            f"error: the consumers never started consuming; see their logs in {consuming.logs}."
+        )
 
 
 def delete_topology(broker_url: str, names: str) -> None:
@@ -128,8 +199,15 @@ def delete_topology(broker_url: str, names: str) -> None:
             channel.exchange_delete(exchange)
 
 
-# The chassis's default retry queues, which the consumer declares.
-RETRY_DELAYS = (1, 5, 30, 120, 600)
+def steadily(rate: int, seconds: float, act: Callable[[], object]) -> None:
+    """`act` `rate` times a second for `seconds`, on a fixed schedule: a late one does not
+    push the next ones back."""
+    started = time.monotonic()
+    for tick in range(int(rate * seconds)):
+        pause = started + tick / rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        act()
 
 
 class Producer:
@@ -147,6 +225,12 @@ class Producer:
         import django
 
         django.setup()
+
+    def settings(self) -> dict[str, Any]:
+        """The chassis's event settings, as its relay and consumer have them."""
+        from django.conf import settings
+
+        return settings.EVENTS
 
     def write(
         self, count: int, per_transaction: int = 1, pause: Callable[[], None] = lambda: None
@@ -170,12 +254,7 @@ class Producer:
     def steady(self, rate: int, seconds: float) -> list[str]:
         """One event a transaction, `rate` a second, on a fixed schedule."""
         ids: list[str] = []
-        started = time.monotonic()
-        for tick in range(int(rate * seconds)):
-            pause = started + tick / rate - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
-            ids += self.write(1)
+        steadily(rate, seconds, lambda: ids.extend(self.write(1)))
         return ids
 
     def concurrently(self, writers: int, count: int) -> list[str]:
@@ -211,12 +290,24 @@ class Producer:
         rows = OutboxMessage.objects.filter(event_id__in=ids).values_list("event_id", "created_at")
         return {str(event_id): at for event_id, at in rows}
 
-    def sent(self, ids: list[str]) -> list[datetime]:
+    def sent(self, ids: list[str], timeout: float) -> list[datetime | None]:
+        """When the relay marked each event sent, once all of them are."""
         from chassis.models import OutboxMessage
 
-        return list(
-            OutboxMessage.objects.filter(event_id__in=ids).values_list("sent_at", flat=True)
-        )
+        deadline = time.monotonic() + timeout
+        while True:
+            sent = list(
+                OutboxMessage.objects.filter(event_id__in=ids).values_list("sent_at", flat=True)
+            )
+            if None not in sent or time.monotonic() > deadline:
+                return sent
+            time.sleep(0.2)
+
+    def body(self, event_id: str) -> bytes:
+        """An event as the relay publishes it."""
+        from chassis.models import OutboxMessage
+
+        return bytes(OutboxMessage.objects.get(event_id=event_id).body)
 
 
 def applied_twice(consumer_url: str, ids: list[str]) -> int:
@@ -244,52 +335,8 @@ def handled(consumer_url: str, ids: list[str], timeout: float) -> dict[str, date
             time.sleep(0.2)
 
 
-def percentile(values: list[float], share: float) -> float:
-    return statistics.quantiles(values, n=1000, method="inclusive")[round(share * 1000) - 1]
-
-
-def drain(broker_url: str, queue: str, count: int, done: multiprocessing.Queue) -> None:
-    """Consume and acknowledge `count` messages, as a consumer does; when the last arrived."""
-    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
-        channel = amqp.channel()
-        channel.basic_qos(prefetch_count=50)
-        for received, (method, _properties, _body) in enumerate(channel.consume(queue), start=1):
-            channel.basic_ack(method.delivery_tag)
-            if received == count:
-                break
-        done.put(time.time())
-        channel.cancel()
-
-
-def ceiling(broker_url: str, names: str, count: int) -> float:
-    """Messages a second from pika to RabbitMQ and back, persistent, confirmed, acknowledged."""
-    queue = f"{names}.ceiling"
-    body = os.urandom(300)
-    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
-        channel = amqp.channel()
-        channel.queue_declare(queue, durable=True, arguments={"x-queue-type": "quorum"})
-        spawn = multiprocessing.get_context("spawn")
-        done = spawn.Queue()
-        consumer = spawn.Process(target=drain, args=(broker_url, queue, count, done))
-        consumer.start()
-        time.sleep(2)  # the consumer process starts and subscribes
-        properties = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
-        # A transaction's commit returns once the broker holds all of its messages: the
-        # blocking client's way to have confirms by the batch, as the relay has them.
-        channel.tx_select()
-        started = time.time()
-        for number in range(count):
-            channel.basic_publish("", queue, body, properties)
-            if number % 100 == 99:
-                channel.tx_commit()
-        channel.tx_commit()
-        finished = done.get(timeout=120)
-        consumer.join()
-    return count / (finished - started)
-
-
 @dataclass
-class Figures:
+class BusFigures:
     latencies: list[float]  # milliseconds, one per event of the steady run
     steady_events: int
     burst_committed: float  # when the burst's transaction committed
@@ -299,111 +346,330 @@ class Figures:
     concurrent_seconds: float  # from the writers' start to the last event handled
     concurrent_lost: int
     concurrent_repeated: int
+    # What pika is given, to do the same work as the bus: an event's body, and the relay's
+    # window of unconfirmed messages and the consumer's prefetch.
+    event_body: bytes
+    relay_window: int
+    prefetch: int
+
+    @property
+    def relay_seconds(self) -> float:
+        """From the burst's commit to its last event marked sent."""
+        if not self.burst_sent or None in self.burst_sent:
+            return math.nan
+        return max(self.burst_sent).timestamp() - self.burst_committed
+
+    @property
+    def handling_seconds(self) -> float:
+        """From the burst's first event handled to its last."""
+        return span([at.timestamp() for at in self.burst_handled.values()])
 
 
 def measure_bus(
-    arguments: argparse.Namespace, producer_url: str, consumer_url: str, broker_url: str, logs: Path
-) -> Figures:
-    names = arguments.names
+    options: Options,
+    names: str,
+    producer_url: str,
+    consumer_url: str,
+    broker_url: str,
+    logs: Path,
+) -> BusFigures:
     producing = Service(producer_url, broker_url, names, logs)
     consuming = Service(consumer_url, broker_url, names, logs)
     try:
         for service in (producing, consuming):
             service.migrate()
-        for _ in range(arguments.consumers):
-            consuming.start("consume_events")
-        try:
-            wait_until_consumed(broker_url, names, arguments.consumers)
-        except TimeoutError:
-            sys.exit("error: the consumers never started consuming.")
+        start_consumers(consuming, broker_url, names, options.consumers)
         producing.start("relay_events")
         producer = Producer(producer_url, broker_url, names)
-        handled(consumer_url, producer.write(200), timeout=60)  # warm up
+        warm_up = producer.write(200)
+        handled(consumer_url, warm_up, timeout=60)
 
-        steady_ids = producer.steady(arguments.rate, arguments.seconds)
+        steady_ids = producer.steady(options.rate, options.seconds)
         handled_at = handled(consumer_url, steady_ids, timeout=120)
         created_at = producer.created(steady_ids)
         latencies = [(handled_at[i] - created_at[i]).total_seconds() * 1000 for i in handled_at]
 
-        burst_ids = producer.write(arguments.burst, per_transaction=arguments.burst)
+        # Relayed with no consumer running, then handled from the full queue: each rate alone.
+        consuming.stop()
+        burst_ids = producer.write(options.burst, per_transaction=options.burst)
         committed = time.time()
+        burst_sent = producer.sent(burst_ids, timeout=300)
+        start_consumers(consuming, broker_url, names, options.consumers)
         burst_handled = handled(consumer_url, burst_ids, timeout=300)
 
         started = time.monotonic()
-        concurrent_ids = producer.concurrently(arguments.writers, arguments.concurrent)
+        concurrent_ids = producer.concurrently(options.writers, options.concurrent)
         concurrent_handled = handled(consumer_url, concurrent_ids, timeout=120)
         concurrent_seconds = time.monotonic() - started
         producing.check_running()
         consuming.check_running()
-        return Figures(
+        events = producer.settings()
+        return BusFigures(
             latencies,
             len(steady_ids),
             committed,
-            producer.sent(burst_ids),
+            burst_sent,
             burst_handled,
             len(concurrent_ids),
             concurrent_seconds,
             len(concurrent_ids) - len(concurrent_handled),
             applied_twice(consumer_url, concurrent_ids),
+            producer.body(warm_up[0]),
+            events["RELAY_WINDOW"],
+            events["PREFETCH"],
         )
     finally:
         producing.stop()
         consuming.stop()
 
 
-def report(arguments: argparse.Namespace, figures: Figures, pika_rate: float) -> None:
-    latencies = figures.latencies
-    print("Events: the chassis's relay and consumer between two databases, RabbitMQ on loopback")
-    print(
-        f"  latency at {arguments.rate} events/s for {arguments.seconds:g} s, outbox → handled: "
-        f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
-        f"max {max(latencies):.1f} ms ({len(latencies)} of {figures.steady_events} handled)"
-    )
-    sent = figures.burst_sent
-    relayed = max(sent).timestamp() - figures.burst_committed if None not in sent else float("nan")
-    drained = max(figures.burst_handled.values()).timestamp() - figures.burst_committed
-    print(
-        f"  {arguments.burst} events committed at once, {arguments.consumers} consumer(s): "
-        f"published in {relayed:.1f} s ({arguments.burst / relayed:.0f}/s), "
-        f"handled in {drained:.1f} s ({len(figures.burst_handled) / drained:.0f}/s)"
-    )
-    print(
-        f"  {figures.concurrent_events} events from {arguments.writers} writers committing out of "
-        f"order: {figures.concurrent_events / figures.concurrent_seconds:.0f}/s written to handled, "
-        f"{figures.concurrent_lost} lost, {figures.concurrent_repeated} applied twice"
-    )
-    print(
-        f"  ceiling, pika alone: {pika_rate:.0f} messages/s published (confirmed by the 100) "
-        "and consumed (each acknowledged)"
-    )
+def consume(
+    broker_url: str, queue_name: str, count: int, prefetch: int, results: multiprocessing.Queue
+) -> None:
+    """Consume `count` messages and acknowledge each, as a consumer does; for each, when it
+    arrived and when it was sent. Gives up once nothing more arrives for a while."""
+    deliveries = []
+    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
+        channel = amqp.channel()
+        channel.basic_qos(prefetch_count=prefetch)
+        for method, _properties, body in channel.consume(queue_name, inactivity_timeout=30):
+            if method is None:
+                break
+            arrived = time.time()
+            channel.basic_ack(method.delivery_tag)
+            deliveries.append((arrived, SENT_AT.unpack_from(body)[0]))
+            if len(deliveries) == count:
+                break
+        channel.cancel()
+    results.put(deliveries)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=int, default=500, help="events a second, for the latency")
-    parser.add_argument("--seconds", type=float, default=10, help="how long the steady rate lasts")
-    parser.add_argument("--burst", type=int, default=20000, help="events committed at once")
-    parser.add_argument(
-        "--consumers", type=int, default=1, help="consumer processes: replicas of one service"
-    )
-    parser.add_argument("--writers", type=int, default=8, help="writers committing at once")
-    parser.add_argument("--concurrent", type=int, default=4000, help="events the writers write")
-    arguments = parser.parse_args()
+class PikaConsumer:
+    """`consume` in a process of its own, as the chassis's consumer is."""
+
+    def __init__(self, broker_url: str, queue_name: str, count: int, prefetch: int) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        self.broker_url, self.queue_name = broker_url, queue_name
+        self.results = spawn.Queue()
+        self.process = spawn.Process(
+            target=consume, args=(broker_url, queue_name, count, prefetch, self.results)
+        )
+
+    def __enter__(self) -> PikaConsumer:
+        self.process.start()
+        return self
+
+    def wait_until_consuming(self) -> None:
+        wait_until_consumed(self.broker_url, self.queue_name, still_running=self.process.is_alive)
+
+    def deliveries(self) -> list[tuple[float, float]]:
+        """When each message arrived and was sent; none if the process failed."""
+        while True:
+            try:
+                return self.results.get(timeout=1)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    break
+        try:  # what it gave just before it ended
+            return self.results.get(timeout=1)
+        except queue.Empty:
+            return []
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+@dataclass
+class PikaFigures:
+    published: int  # messages preloaded, persistent and confirmed
+    publish_seconds: float
+    arrivals: list[float]  # when each preloaded message reached the consumer
+    latencies: list[float]  # milliseconds, one per message of the steady run
+    steady_messages: int
+
+    @property
+    def consume_seconds(self) -> float:
+        return span(self.arrivals)
+
+
+def measure_pika(options: Options, names: str, broker_url: str, bus: BusFigures) -> PikaFigures:
+    """What pika alone reaches with the bus's messages, in a quorum queue of this run: publish
+    the burst, then consume it; then the steady run's latency, publish to consume."""
+    queue_name = f"{names}.ceiling"
+    persistent = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent)
+
+    def message() -> bytes:
+        return SENT_AT.pack(time.time()) + bus.event_body
+
+    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
+        transactional = amqp.channel()
+        transactional.queue_declare(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+        # A transaction's commit returns once the broker holds all of its messages: the
+        # blocking client's way to have confirms by the batch, as the relay has them by its
+        # window.
+        transactional.tx_select()
+        started = time.monotonic()
+        for number in range(options.burst):
+            transactional.basic_publish("", queue_name, message(), persistent)
+            if number % bus.relay_window == bus.relay_window - 1:
+                transactional.tx_commit()
+        transactional.tx_commit()
+        publish_seconds = time.monotonic() - started
+        with PikaConsumer(broker_url, queue_name, options.burst, bus.prefetch) as consumer:
+            arrivals = [arrived for arrived, _sent in consumer.deliveries()]
+
+        # Each message confirmed before the next, as an outbox row is committed before the next.
+        confirmed = amqp.channel()
+        confirmed.confirm_delivery()
+        steady_messages = int(options.rate * options.seconds)
+        with PikaConsumer(broker_url, queue_name, steady_messages, bus.prefetch) as consumer:
+            consumer.wait_until_consuming()
+            steadily(
+                options.rate,
+                options.seconds,
+                lambda: confirmed.basic_publish("", queue_name, message(), persistent),
+            )
+            latencies = [(arrived - sent) * 1000 for arrived, sent in consumer.deliveries()]
+    return PikaFigures(options.burst, publish_seconds, arrivals, latencies, steady_messages)
+
+
+def span(moments: list[float]) -> float:
+    """From the first of `moments` to the last; not a number with fewer than two."""
+    return max(moments) - min(moments) if len(moments) > 1 else math.nan
+
+
+def per_second(count: float, seconds: float) -> float:
+    return count / seconds if seconds > 0 else math.nan
+
+
+def percentile(values: list[float], share: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else math.nan
+    return statistics.quantiles(values, n=1000, method="inclusive")[round(share * 1000) - 1]
+
+
+def ratio(figure: float, reference: float) -> Ratio | None:
+    """`figure` over `reference`, measured once each; none unless both were measured."""
+    if not (math.isfinite(figure) and math.isfinite(reference)) or reference <= 0:
+        return None
+    return Ratio.of([figure / reference])
+
+
+@dataclass(frozen=True)
+class Report:
+    details: list[str]  # lines that say what each figure is, and more figures
+    rows: list[Row]  # the measures against their references, for `table`
+
+
+def report(options: Options, bus: BusFigures, alone: PikaFigures) -> Report:
+    latencies = bus.latencies
+    relayed, drained = bus.relay_seconds, bus.handling_seconds
+    relay_rate = per_second(options.burst, relayed)
+    handling_rate = per_second(len(bus.burst_handled), drained)
+    pika_publish_rate = per_second(alone.published, alone.publish_seconds)
+    pika_consume_rate = per_second(len(alone.arrivals), alone.consume_seconds)
+    p50, pika_p50 = percentile(latencies, 0.5), percentile(alone.latencies, 0.5)
+    details = [
+        "Events: the chassis's relay and consumer between two databases, RabbitMQ on loopback",
+        f"  latency at {options.rate} events/s for {options.seconds:g} s, outbox → handled: "
+        f"p50 {p50:.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+        f"max {max(latencies, default=math.nan):.1f} ms "
+        f"({len(latencies)} of {bus.steady_events} handled)",
+        f"  {options.burst} events committed at once, {options.consumers} consumer(s): "
+        f"published in {relayed:.1f} s ({relay_rate:.0f}/s) with the consumers stopped, "
+        f"then handled in {drained:.1f} s ({handling_rate:.0f}/s, "
+        f"{len(bus.burst_handled)} of {options.burst})",
+        f"  {bus.concurrent_events} events from {options.writers} writers committing out of "
+        f"order: {per_second(bus.concurrent_events, bus.concurrent_seconds):.0f}/s written to "
+        f"handled, {bus.concurrent_lost} lost, {bus.concurrent_repeated} applied twice",
+        f"  pika alone, same RabbitMQ, quorum queue: {alone.published} messages published in "
+        f"{alone.publish_seconds:.1f} s ({pika_publish_rate:.0f}/s, confirmed by the "
+        f"{bus.relay_window}), then consumed in {alone.consume_seconds:.1f} s "
+        f"({pika_consume_rate:.0f}/s, prefetch {bus.prefetch}, each acknowledged)",
+        f"  pika alone at {options.rate} messages/s for {options.seconds:g} s, each confirmed, "
+        f"publish → consume: p50 {pika_p50:.1f} ms, "
+        f"p99 {percentile(alone.latencies, 0.99):.1f} ms "
+        f"({len(alone.latencies)} of {alone.steady_messages} consumed)",
+    ]
+    by = f" by {options.consumers}" if options.consumers > 1 else ""
+    wrong = bus.concurrent_lost + bus.concurrent_repeated
+    rows = [
+        Row(
+            "events: consumer handling rate",
+            f"{handling_rate:.0f}/s{by}",
+            f"pika consume+ack {pika_consume_rate:.0f}/s",
+            ratio(handling_rate, pika_consume_rate),
+            goal=0.6,
+        ),
+        Row(
+            "events: relay publish rate",
+            f"{relay_rate:.0f}/s",
+            f"pika publish, confirmed {pika_publish_rate:.0f}/s",
+            ratio(relay_rate, pika_publish_rate),
+            goal=0.6,
+        ),
+        Row(
+            "events: latency p50, outbox → handled",
+            f"{p50:.1f} ms",
+            f"pika publish → consume {pika_p50:.1f} ms",
+            ratio(p50, pika_p50),
+            goal=3,
+            at_least=False,
+        ),
+        Row(
+            f"events: lost or applied twice, {options.writers} writers",
+            f"{wrong} of {bus.concurrent_events}",
+            "",
+            None,
+            goal=0,
+            at_least=False,
+            value=wrong,
+        ),
+    ]
+    return Report(details, rows)
+
+
+def measure(options: Options) -> Report:
+    """Run the whole bench, on databases, an exchange and queues of its own, dropped after."""
     settings = chassis_settings()
     broker_url = settings["BROKER_URL"]
     run = uuid4().hex[:8]
-    arguments.names = f"bench-{run}"  # the exchange and queues of this run
+    names = f"bench-{run}"  # the exchange and queues of this run
     with (
         tempfile.TemporaryDirectory(prefix="bench-events-") as logs,
         scratch_databases(settings["DATABASE_URL"], run) as (producer_url, consumer_url),
     ):
         try:
-            figures = measure_bus(arguments, producer_url, consumer_url, broker_url, Path(logs))
+            bus = measure_bus(options, names, producer_url, consumer_url, broker_url, Path(logs))
             # Once the bus's processes have stopped, so that they take nothing from it.
-            pika_rate = ceiling(broker_url, arguments.names, arguments.burst)
+            alone = measure_pika(options, names, broker_url, bus)
         finally:
-            delete_topology(broker_url, arguments.names)
-    report(arguments, figures, pika_rate)
+            delete_topology(broker_url, names)
+    return report(options, bus, alone)
+
+
+def rows(arguments: argparse.Namespace, prefix: str = "") -> list[Row]:
+    """Run the whole bench with the options `add_arguments(parser, prefix)` added; print its
+    details, and give its rows for `table`."""
+    result = measure(Options.from_arguments(arguments, prefix))
+    print("\n".join(result.details))
+    return result.rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    measured = rows(parser.parse_args())
+    print()
+    print(table(measured))
     return 0
 
 
