@@ -67,6 +67,17 @@ def run(
     return result
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, longest first, so that the workers start on them and no long test
+    is left running alone at the end."""
+
+    def expected_seconds(item: pytest.Item) -> float:
+        slow = item.get_closest_marker("slow")
+        return slow.kwargs["seconds"] if slow else 0
+
+    items.sort(key=expected_seconds, reverse=True)
+
+
 @pytest.fixture(scope="session")
 def rabbitmq_vhost() -> Iterator[str]:
     """The URL of a RabbitMQ virtual host of this test run's own, deleted at the end."""

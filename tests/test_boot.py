@@ -72,6 +72,7 @@ def grow_a_consumer_and_a_worker(project) -> None:
     run(["python", "-m", "scripts.processes", "--check"], cwd=project)
 
 
+@pytest.mark.slow(seconds=75)
 @pytest.mark.parametrize("answers", BOOTED.values(), ids=BOOTED.keys())
 def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, answers):
     slug = unique_name()

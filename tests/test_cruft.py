@@ -79,6 +79,7 @@ def test_a_template_change_reaches_the_project_cleanly(tmp_path, template_repo, 
     assert (project / ".env").read_text() == env_before
 
 
+@pytest.mark.slow(seconds=45)
 @pytest.mark.xdist_group("cruft")
 def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_path, template_repo, cookiecutter_config):
     slug = unique_name()

@@ -96,6 +96,7 @@ def fetch_json(url: str, timeout: float = 20) -> tuple[dict, dict]:
             time.sleep(0.2)
 
 
+@pytest.mark.slow(seconds=120)
 @pytest.mark.xdist_group("frontend")
 def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecutter_config):
     slug = unique_name()

@@ -1,4 +1,7 @@
-"""Representative bakes pass their own checks and test suites on real PostgreSQL and Redis."""
+"""Representative bakes pass their own checks and test suites on real PostgreSQL and Redis.
+
+The default bake's services, and the chassis, pass theirs through the project's own
+`make test`, in test_generated_project."""
 
 from __future__ import annotations
 
@@ -56,18 +59,3 @@ def test_service_checks_and_tests_pass(bakery: Bakery, rabbitmq_vhost: str, vari
     assert " passed" in result.stdout
     assert " skipped" not in result.stdout
     assert databases_named_like(database) == [], "the test database was left behind"
-
-
-def test_chassis_tests_pass_on_postgres_and_rabbitmq(bakery: Bakery, rabbitmq_vhost: str):
-    project = bakery.project(VARIANTS[0])
-    database = unique_name()
-
-    result = run(
-        ["python", "-m", "scripts.checks", "chassis"],
-        cwd=project,
-        env={**django_env(project, database), "BROKER_URL": rabbitmq_vhost},
-    )
-
-    assert " passed" in result.stdout
-    assert " skipped" not in result.stdout
-    assert databases_named_like(database) == []
