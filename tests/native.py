@@ -20,6 +20,8 @@ from tests.conftest import subprocess_env
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 # What a native run says once it is ready (and seeded).
 READY = "Every service is ready."
+# Longer than a native run waits before it kills what will not stop (scripts.processes).
+STOP_SECONDS = 60
 # honcho's line for each process that ended, with its status.
 STOPPED = re.compile(r"\| (\S+) stopped \(rc=(-?\d+)\)")
 
@@ -58,7 +60,8 @@ def not_ready(gateway: str) -> list[str] | None:
 
 
 class NativeRun:
-    """A command that boots the system (`make dev`, or honcho itself) in its own process group."""
+    """A command that boots the system (`make dev`, or `scripts.native --start` alone) in its own
+    process group."""
 
     def __init__(self, command: list[str], project: Path, gateway: str, env: dict[str, str] | None = None) -> None:
         self.command = command
@@ -98,10 +101,10 @@ class NativeRun:
 
     def __exit__(self, *exc_info: object) -> None:
         """Stop it as a person would (Ctrl-C), and check that every process went, by itself,
-        cleanly (status 0) and within honcho's grace (it kills what still runs 5 s later)."""
+        cleanly (status 0) and within its grace (the run kills what still runs after it)."""
         os.killpg(self.process.pid, signal.SIGINT)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=STOP_SECONDS)
             stopped = True
         except subprocess.TimeoutExpired:
             stopped = False
@@ -113,7 +116,9 @@ class NativeRun:
         if not stopped:
             self.process.wait(timeout=10)
         output = self.output()
-        assert stopped, f"{' '.join(self.command)} still ran 30 s after Ctrl-C, with {survivors}\n{output[-20000:]}"
+        assert stopped, (
+            f"{' '.join(self.command)} still ran {STOP_SECONDS} s after Ctrl-C, with {survivors}\n{output[-20000:]}"
+        )
         assert survivors == [], f"processes left running after Ctrl-C: {survivors}\n{output[-20000:]}"
         killed = re.findall(r"sending SIGKILL to (\S+)", output)
         unclean = [f"{name} (rc={rc})" for name, rc in STOPPED.findall(output) if rc != "0"]

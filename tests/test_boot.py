@@ -84,7 +84,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
     env = project_libraries(project)
     try:
         run(["python", "-m", "scripts.provision"], cwd=project, env=env)
-        with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:
+        with NativeRun(["python", "-m", "scripts.native", "--start"], project, gateway, env) as system:
             system.wait_until_ready()
             result = run(["python", "-m", "pytest", "-q", "tests/system"], cwd=project, env={"GATEWAY_URL": gateway})
     finally:

@@ -122,7 +122,7 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
             cwd=project / "services/inventory",
             env=project_libraries(project, for_tests=True),
         )
-        with NativeRun(["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, env) as system:
+        with NativeRun(["python", "-m", "scripts.native", "--start"], project, gateway, env) as system:
             system.wait_until_ready()
             with urllib.request.urlopen(f"{gateway}/registry", timeout=5) as response:
                 registry = json.load(response)

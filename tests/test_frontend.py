@@ -118,7 +118,7 @@ def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecut
         run(["python", "-m", "scripts.api_client", "--check"], cwd=project, env=env)
         # Seeded as make demo seeds it: the frontend's tests browse the seeded shop too.
         with NativeRun(
-            ["honcho", "start", "--procfile", "Procfile.dev"], project, gateway, {**env, "SEED": "always"}
+            ["python", "-m", "scripts.native", "--start"], project, gateway, {**env, "SEED": "always"}
         ) as system:
             system.wait_until_ready(announced=True)
             result = run(

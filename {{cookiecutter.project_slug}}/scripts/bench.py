@@ -348,7 +348,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=2, help="how long each wrk run lasts")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=9, help="measure and reference pairs")
+    parser.add_argument("--rounds", type=int, default=15, help="measure and reference pairs")
     bench_events.add_arguments(parser, prefix="events-")
     arguments = parser.parse_args()
     if shutil.which("wrk") is None:

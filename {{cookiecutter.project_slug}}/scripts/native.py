@@ -4,6 +4,7 @@ Each ``require_*`` answers a missing server with one line saying what is
 missing and how to start it.
 
     python -m scripts.native             # check every server (make dev does, before starting)
+    python -m scripts.native --start     # run every process of Procfile.dev (make dev)
     python -m scripts.native --announce  # once every service is ready, seed and say where (make dev)
     python -m scripts.native --compose   # say where everything is in Compose (make run)
 """
@@ -202,7 +203,29 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
     return 0
 
 
+def start() -> int:
+    """honcho on Procfile.dev, giving each process the time to stop that Compose gives it.
+
+    honcho kills what still runs 5 s after asking it to stop, a figure fixed in its code; a
+    worker finishing a task, or twenty processes stopping at once on two busy cores, may take
+    longer, and would be killed mid-stop.
+    """
+    import honcho.command
+    import honcho.manager
+
+    from scripts.processes import NATIVE_STOP_SECONDS
+
+    honcho.manager.KILL_WAIT = NATIVE_STOP_SECONDS
+    try:
+        honcho.command.main(["start", "--procfile", str(PROJECT_DIR / "Procfile.dev")])
+    except SystemExit as stopped:  # how honcho ends, with its processes' status
+        return stopped.code
+    return 0
+
+
 def main() -> int:
+    if "--start" in sys.argv[1:]:
+        return start()
     try:
         env = project_env()
     except MissingServer as missing:

@@ -135,6 +135,13 @@ PROCESSES = {
     )
 }
 ORDER = ("web", "relay", "consumer", "worker", "beat", "scheduler")
+# Docker's own grace, for a process that names none.
+DOCKER_STOP_SECONDS = 10
+# How long a native run waits, once stopping, before it kills what still runs: the longest
+# any process may take, as in Compose (honcho's own is 5 s: see scripts.native --start).
+NATIVE_STOP_SECONDS = max(
+    process.stop_seconds or DOCKER_STOP_SECONDS for process in PROCESSES.values()
+)
 
 
 @dataclass(frozen=True)
@@ -220,8 +227,8 @@ def manifest_text(folder: Path) -> str:
 def procfile(services: list[Service]) -> str:
     lines = [
         "# Every process of a native run: written by `make processes` from each service.toml.",
-        "# `make dev` starts them with honcho, which reads .env; Ctrl-C stops them all",
-        "# (SIGTERM to each one's process group; what still runs 5 s later is killed).",
+        "# `make dev` starts them with honcho, which reads .env; Ctrl-C stops them all (SIGTERM",
+        f"# to each one's process group; what still runs {NATIVE_STOP_SECONDS} s later is killed).",
         "# Each command execs its process, so that the signal reaches it, not a shell.",
         "gateway: exec python -m scripts.gateway",
         "mail: exec python -m scripts.mail_sink",
@@ -236,7 +243,10 @@ def procfile(services: list[Service]) -> str:
             process = PROCESSES[kind]
             command = process.command_for(service.name)
             if process.supervised:
-                command = ["python", "-m", "chassis.supervised", *command]
+                # It kills the command itself, with whatever it started, a little before
+                # the native run would kill the supervisor alone.
+                within = str((process.stop_seconds or DOCKER_STOP_SECONDS) - 2)
+                command = ["python", "-m", "chassis.supervised", "--stop-within", within, *command]
             lines.append(f"{service.name}-{kind}: {here} {' '.join(command)}")
     return "\n".join(lines) + "\n"
 

@@ -48,7 +48,9 @@ time.sleep(60)
 
 def start(tmp_path, supervised: bool, command: str = COMMAND) -> tuple[subprocess.Popen, object]:
     output = (tmp_path / "output").open("w")
-    prefix = [sys.executable, "-m", "chassis.supervised"] if supervised else []
+    prefix = (
+        [sys.executable, "-m", "chassis.supervised", "--stop-within", "20"] if supervised else []
+    )
     process = subprocess.Popen(
         [*prefix, sys.executable, "-c", command],
         stdout=output,
@@ -137,9 +139,21 @@ time.sleep(60)
 """
 
 
+STOP_WITHIN = 2
+
+
 def start_piped(command: str) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "chassis.supervised", sys.executable, "-c", command],
+        [
+            sys.executable,
+            "-m",
+            "chassis.supervised",
+            "--stop-within",
+            str(STOP_WITHIN),
+            sys.executable,
+            "-c",
+            command,
+        ],
         stdout=subprocess.PIPE,
         start_new_session=True,
     )
@@ -170,5 +184,15 @@ def test_a_command_that_will_not_stop_is_killed_within_the_grace():
     os.killpg(process.pid, signal.SIGTERM)
 
     assert process.wait(timeout=30) == 128 + signal.SIGKILL
-    assert time.monotonic() - asked < supervised.GRACE_SECONDS + 3
+    assert time.monotonic() - asked < STOP_WITHIN + 3
     assert output_closes(process, timeout=10)
+
+
+def test_without_its_grace_it_says_how_it_is_used():
+    result = subprocess.run(
+        [sys.executable, "-m", "chassis.supervised", "python", "-c", "pass"],
+        capture_output=True,
+        text=True,
+    )
+
+    assert (result.returncode, result.stderr.strip()) == (2, supervised.USAGE)

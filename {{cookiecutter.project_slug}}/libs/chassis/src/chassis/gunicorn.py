@@ -21,8 +21,8 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 keepalive = 75
 timeout = 30
 # Seconds a stopping worker finishes the requests it has; the supervisor's own grace
-# (Compose's stop_grace_period, Kubernetes' terminationGracePeriodSeconds, honcho's 5 s
-# in a native run) must be longer, or the supervisor kills what this would have finished.
+# (Compose's stop_grace_period, Kubernetes' terminationGracePeriodSeconds, a native run's
+# NATIVE_STOP_SECONDS) must be longer, or the supervisor kills what this would have finished.
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
 # Recycle workers now and then so that a slow leak never takes a service down: rarely, as
 # recycling stalls the connections a worker holds (with 2,000, a cached page served at

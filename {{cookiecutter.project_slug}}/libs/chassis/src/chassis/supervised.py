@@ -1,6 +1,6 @@
 """Run a command that has children of its own so that a stop signal reaches its main process alone.
 
-    python -m chassis.supervised python manage.py qcluster
+    python -m chassis.supervised --stop-within 28 python manage.py qcluster
 
 Docker and Kubernetes stop a container by signalling its main process, which
 then stops its children in order. honcho (``make dev``) signals the whole
@@ -10,10 +10,11 @@ lock one of them held, until honcho kills it; a Celery worker still starting
 its pool loses it and fails. Here the command runs in a process group of its
 own; SIGTERM and SIGINT are passed to its main process only.
 
-A command that has not stopped within :data:`GRACE_SECONDS` of being asked,
-and whatever it leaves behind when it ends, is killed, group and all: honcho
-waits until every process holding its output pipe has gone, and would wait
-for ever on a child outside the group it kills. This process exits with the
+A command that has not stopped within ``--stop-within`` seconds of being asked
+(less than the supervisor's own grace), and whatever it leaves behind when it
+ends, is killed, group and all: honcho waits until every process holding its
+output pipe has gone, and would wait for ever on a child outside the group it
+kills. This process exits with the
 command's status: 0 when the command, asked to stop, was ended by that
 SIGTERM (one still starting has no handler for it yet), 128 + N when a signal
 N ended it otherwise (137 when it had to be killed), as a shell reports.
@@ -32,8 +33,7 @@ import sys
 import time
 
 PR_SET_PDEATHSIG = 1
-# Inside honcho's own grace (5 s), so that this, not honcho, kills what will not stop.
-GRACE_SECONDS = 4.0
+USAGE = "usage: python -m chassis.supervised --stop-within SECONDS COMMAND [ARGUMENT...]"
 
 
 def _die_with_parent() -> None:
@@ -46,9 +46,14 @@ def _kill_group(group: int) -> None:
         os.killpg(group, signal.SIGKILL)
 
 
-def main(command: list[str]) -> int:
-    if not command:
-        print("usage: python -m chassis.supervised COMMAND [ARGUMENT...]", file=sys.stderr)
+def main(arguments: list[str]) -> int:
+    try:
+        option, seconds, *command = arguments
+        grace = float(seconds)
+    except ValueError:
+        option, command = None, []
+    if option != "--stop-within" or not command:
+        print(USAGE, file=sys.stderr)
         return 2
     child = subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent)
     asked_at: list[float] = []
@@ -66,10 +71,10 @@ def main(command: list[str]) -> int:
             # A timed wait: the signal handler runs between two of them.
             status = child.wait(timeout=0.2)
         except subprocess.TimeoutExpired:
-            if asked_at and time.monotonic() - asked_at[0] > GRACE_SECONDS:
+            if asked_at and time.monotonic() - asked_at[0] > grace:
                 print(
                     f"chassis.supervised: {' '.join(command)} did not stop within "
-                    f"{GRACE_SECONDS:.0f} s of SIGTERM: killing it",
+                    f"{grace:g} s of SIGTERM: killing it",
                     file=sys.stderr,
                     flush=True,
                 )
