@@ -20,6 +20,9 @@ from tests.conftest import subprocess_env
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 # What a native run says once it is ready (and seeded).
 READY = "Every service is ready."
+# What Celery beat says once it handles SIGTERM (no health endpoint tells): stopped before,
+# it dies of the signal, which honcho reports as rc=-15.
+BEAT_STARTED = "beat: Starting..."
 # Longer than a native run waits before it kills what will not stop (scripts.processes).
 STOP_SECONDS = 60
 # honcho's line for each process that ended, with its status.
@@ -91,13 +94,18 @@ class NativeRun:
         while time.monotonic() - started < timeout:
             if self.process.poll() is not None:
                 raise AssertionError(f"the system exited early:\n{self.output()[-20000:]}")
-            if not_ready(self.gateway) == [] and (not announced or READY in self.output()):
+            if not_ready(self.gateway) == [] and (not announced or READY in self.output()) and self.beats_started():
                 return time.monotonic() - started
             time.sleep(0.5)
         raise AssertionError(f"not ready after {timeout} s ({not_ready(self.gateway)}):\n{self.output()[-20000:]}")
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def beats_started(self) -> bool:
+        beats = re.findall(r"^(\S+-beat):", (self.project / "Procfile.dev").read_text(), re.MULTILINE)
+        output = self.output()
+        return all(re.search(rf"{re.escape(beat)}\.1 +\| .*{re.escape(BEAT_STARTED)}", output) for beat in beats)
 
     def __exit__(self, *exc_info: object) -> None:
         """Stop it as a person would (Ctrl-C), and check that every process went, by itself,

@@ -62,7 +62,10 @@ def grow_a_consumer_and_a_worker(project) -> None:
     )
     procfile = (project / "Procfile.dev").read_text()
     assert "inventory-consumer: cd services/inventory && exec python manage.py consume_events" in procfile
-    assert "inventory-worker: cd services/inventory && exec python -m chassis.supervised celery" in procfile
+    assert (
+        "inventory-worker: cd services/inventory && exec python -m chassis.supervised --stop-within 28 celery"
+        in procfile
+    )
     compose = yaml.safe_load((project / "services/inventory/compose.yaml").read_text())["services"]
     assert compose["inventory-consumer"]["command"] == ["python", "manage.py", "consume_events"]
     assert compose["inventory-worker"]["command"][:3] == ["celery", "--app", "chassis.celery_app"]

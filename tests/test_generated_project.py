@@ -24,14 +24,15 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     try:
         tests = run(["make", "test"], cwd=project, timeout=900)
         vhosts = run(["rabbitmqctl", "--quiet", "list_vhosts", "--no-table-headers"], cwd=project).stdout
-        # `make bench`, small: it runs, measures everything, cleans up after itself, and reports
-        # every event. Its figures are not checked: a test on two noisy cores cannot judge them.
-        bench_arguments = ["--rounds", "1", "--seconds", "1", "--events-rate", "50", "--events-seconds", "1"]
-        bench_arguments += ["--events-burst", "300", "--events-concurrent", "200"]
-        bench = run([".venv/bin/python", "-m", "scripts.bench", *bench_arguments], cwd=project)
         with NativeRun(["make", "dev"], project, gateway) as system:
             system.wait_until_ready(announced=True)
             system_tests = run(["make", "system-test"], cwd=project)
+        # `make bench`, small (it boots the system itself, once make dev has stopped): it runs,
+        # measures everything, cleans up after itself, and reports every event. Its figures are
+        # not checked: a test on two noisy cores cannot judge them.
+        bench_arguments = ["--rounds", "1", "--seconds", "1", "--events-rate", "50", "--events-seconds", "1"]
+        bench_arguments += ["--events-burst", "300", "--events-concurrent", "200"]
+        bench = run([".venv/bin/python", "-m", "scripts.bench", *bench_arguments], cwd=project)
     finally:
         run(["make", "unprovision"], cwd=project)
 
