@@ -24,14 +24,14 @@ timeout = 30
 # (Compose's stop_grace_period, Kubernetes' terminationGracePeriodSeconds, a native run's
 # NATIVE_STOP_SECONDS) must be longer, or the supervisor kills what this would have finished.
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "20"))
-# Recycle workers now and then so that a slow leak never takes a service down: rarely, as
-# recycling stalls the connections a worker holds (with 2,000, a cached page served at
-# 1,500 requests a second recycled both workers every 3 s and stalled whole seconds).
-max_requests = 50_000
-max_requests_jitter = 5_000
+# Workers are not recycled after a number of requests (max_requests): a gthread worker that
+# reaches it stops serving the keepalive connections it holds, and their requests wait until
+# it exits (gunicorn issues 2297 and 3038): the bench saw whole seconds answered nothing, and
+# requests through the gateway timed out. A leak is bounded by each pod's memory limit instead.
+#
 # The application is imported once, in the master, and each worker forks from it: a worker
-# starts at once, where importing Django and the service anew took it a second or two of CPU
-# (at every recycle, under load, while its requests waited) and a service's boot paid it twice.
+# (a new one, or one replacing a worker that died) starts at once, where importing Django and
+# the service took it a second or two of CPU, and a service's boot paid that once per worker.
 # Nothing opens a connection or starts a thread at import; each worker opens its own.
 preload_app = True
 # The gateway writes the access log; Gunicorn logs errors, as JSON like the rest.
