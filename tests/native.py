@@ -14,10 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+import redis
 
 from tests.conftest import subprocess_env
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 # What a native run says once it is ready (and seeded).
 READY = "Every service is ready."
 # What Celery beat says once it handles SIGTERM (no health endpoint tells): stopped before,
@@ -162,7 +164,8 @@ def ancestry() -> set[int]:
 
 
 def leftovers(slug: str) -> list[str]:
-    """Databases, roles and RabbitMQ virtual hosts or users still named after the project."""
+    """Databases, roles, RabbitMQ virtual hosts or users, and Redis keys still named after the
+    project."""
     with psycopg.connect(f"{POSTGRES}/postgres") as connection:
         found = [
             f"database {row[0]}"
@@ -177,4 +180,6 @@ def leftovers(slug: str) -> list[str]:
             ["rabbitmqctl", "--quiet", f"list_{kind}", "--no-table-headers"], capture_output=True, text=True, check=True
         )
         found += [f"rabbitmq {kind} {line}" for line in listing.stdout.splitlines() if line.startswith(slug)]
+    keys = redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{slug}:*", count=500)
+    found += [f"redis key {key.decode()}" for key in keys]
     return found

@@ -5,7 +5,8 @@ named <project>_<service>, with the password from `.env`; a
 services/<service>/.env holding the service's native settings; a release
 (migrations, and the service's own release steps) and its static files
 collected. For the project: a RabbitMQ virtual host and user, both named
-<project>. Running it again changes nothing that is already right.
+<project>. Running it again changes nothing that is already right. Tearing
+down also deletes what the services kept in Redis (keys under <project>:).
 
     python -m scripts.provision             # provision
     python -m scripts.provision --teardown  # drop all of it again
@@ -24,6 +25,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import psycopg
+import redis
 from psycopg import sql
 
 from chassis.environment import Source, Variable, in_env_file
@@ -230,7 +232,7 @@ def write_service_env(env: Mapping[str, str], service: str) -> None:
     variables = read_service(SERVICES_DIR / service).needs_set()
     settings = {variable.name: native_value(variable, env, service) for variable in variables}
     # This machine's Redis may serve other projects too.
-    settings["CACHE_KEY_PREFIX"] = f"{PROJECT}:{service}"
+    settings["CACHE_KEY_PREFIX"] = f"{PROJECT}:{service}"  # what teardown_cache deletes
     write_env_file(SERVICES_DIR / service / ".env", service, settings)
 
 
@@ -277,6 +279,22 @@ def teardown(env: Mapping[str, str]) -> None:
         (CHASSIS_DIR / ".env").unlink(missing_ok=True)
     teardown_broker(broker_admin(env))
     print(f"rabbitmq: virtual host {PROJECT} deleted")
+    print(f"redis: {teardown_cache(env['LOCAL_REDIS_URL'])} keys under {PROJECT}: deleted")
+
+
+def teardown_cache(url: str) -> int:
+    """Delete the keys every service keeps under its CACHE_KEY_PREFIX; how many there were."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    deleted = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=f"{PROJECT}:*", count=500):
+        batch.append(key)
+        if len(batch) == 500:
+            deleted += client.unlink(*batch)
+            batch = []
+    if batch:
+        deleted += client.unlink(*batch)
+    return deleted
 
 
 def main() -> int:

@@ -127,3 +127,17 @@ def test_a_cache_of_this_process_alone_caches_nothing(settings):
     cached(cache, "/things/", b"first")
 
     assert cached(cache, "/things/", b"second") == b"second"
+
+
+def test_a_generation_expires_unless_written_and_losing_it_only_makes_entries_stale(cache):
+    cached(cache, "/things/", b"before")
+    client = caching._client()
+    generation = cache._generation_key
+
+    assert 0 < client.ttl(generation) <= caching.GENERATION_SECONDS, "nothing is kept for ever"
+    client.expire(generation, 5)
+    write(cache)
+    assert client.ttl(generation) > 5, "a write keeps the generation another day"
+    assert cached(cache, "/things/", b"after the write") == b"after the write"
+    client.delete(generation)  # expired, evicted, or Redis restarted
+    assert cached(cache, "/things/", b"after the loss") == b"after the loss"

@@ -55,21 +55,25 @@ logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 300
 # Longer than any transaction of a write lasts between steps 1 and 3.
 WRITE_LEASE_SECONDS = 60
+# A generation no write has moved for a day expires (its entries expired long before), so
+# that nothing is kept for ever; it starts again from Redis's clock, as below.
+GENERATION_SECONDS = 86_400
 
 # Generations start from Redis's clock, so that a generation key lost (a Redis
 # restart, an eviction) never comes back to a number an old entry carries.
-_NEW_GENERATION = """
+_NEW_GENERATION = f"""
 if redis.call('EXISTS', KEYS[1]) == 0 then
   local now = redis.call('TIME')
-  redis.call('SET', KEYS[1], now[1] * 1000000 + now[2])
+  redis.call('SET', KEYS[1], now[1] * 1000000 + now[2], 'EX', {GENERATION_SECONDS})
 end
 """
 _GENERATION = _NEW_GENERATION + "return redis.call('GET', KEYS[1])"
 _BEGIN_WRITE = (
     _NEW_GENERATION
-    + """
+    + f"""
 local now = tonumber(redis.call('TIME')[1])
 redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], {GENERATION_SECONDS})
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -77,8 +81,9 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 )
 _END_WRITE = (
     _NEW_GENERATION
-    + """
+    + f"""
 redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], {GENERATION_SECONDS})
 redis.call('ZREM', KEYS[2], ARGV[1])
 """
 )
