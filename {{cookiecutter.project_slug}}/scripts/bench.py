@@ -35,6 +35,7 @@ from honcho.environ import parse_procfile
 from scripts import bench_events
 from scripts.bench_table import Ratio, Row, table
 from scripts.native import PROJECT_DIR, MissingServer, not_ready, project_env, services
+from scripts.processes import procfile, read_service, service_folders
 from scripts.seed import Seeding, Shop, seed
 
 REFERENCE = "/bench/reference"
@@ -60,11 +61,8 @@ def boot(env: dict[str, str]) -> tuple[dict[str, subprocess.Popen[bytes]], float
         "GATEWAY_RATE_LIMIT": "1000000r/s",
         "GATEWAY_BURST": "1000000",
     }
-    processes = parse_procfile((PROJECT_DIR / "Procfile.dev").read_text()).processes
-    for name in services():
-        if not processes[name].endswith(" config.wsgi"):
-            sys.exit(f"error: Procfile.dev's {name} does not serve config.wsgi: {processes[name]}")
-        processes[name] = processes[name].removesuffix("config.wsgi") + "chassis.benchmark"
+    present = [read_service(folder) for folder in service_folders()]
+    processes = parse_procfile(procfile(present, web_app="chassis.benchmark")).processes
     started = time.monotonic()
     # Not through honcho: relaying every log line would cost CPU on one side only.
     system = {
@@ -135,11 +133,10 @@ def paired(
     ratios = []
     for number in range(rounds):
         if number % 2:
-            base = reference()
-            ratios.append(subject() / base)
+            base, measured = reference(), subject()
         else:
-            measured = subject()
-            ratios.append(measured / reference())
+            measured, base = subject(), reference()
+        ratios.append(measured / base)
     return ratios
 
 
@@ -151,22 +148,18 @@ def throughput_row(
     goal: float,
     headers: dict[str, str] | None = None,
 ) -> Row:
-    figures: dict[str, list[float]] = {"subject": [], "reference": []}
+    figures: dict[str, list[float]] = {url: [], reference_url: []}
 
-    def run(name: str, target: str) -> Callable[[], float]:
-        def measured() -> float:
-            figures[name].append(
-                requests_per_second(target, arguments.seconds, arguments.connections, headers or {})
-            )
-            return figures[name][-1]
+    def run(target: str) -> float:
+        rate = requests_per_second(target, arguments.seconds, arguments.connections, headers or {})
+        figures[target].append(rate)
+        return rate
 
-        return measured
-
-    ratios = paired(run("subject", url), run("reference", reference_url), arguments.rounds)
+    ratios = paired(lambda: run(url), lambda: run(reference_url), arguments.rounds)
     return Row(
         measure,
-        f"{statistics.median(figures['subject']):.0f} req/s",
-        f"{statistics.median(figures['reference']):.0f} req/s",
+        f"{statistics.median(figures[url]):.0f} req/s",
+        f"{statistics.median(figures[reference_url]):.0f} req/s",
         Ratio.of(ratios),
         goal,
     )

@@ -66,6 +66,10 @@ class Process:
     supervised: bool = False
     variables: tuple[Variable, ...] = ()
 
+    @property
+    def stop_grace(self) -> int:
+        return self.stop_seconds or DOCKER_STOP_SECONDS
+
     def command_for(self, service: str) -> list[str]:
         return [part.format(service=service) for part in self.command]
 
@@ -73,6 +77,8 @@ class Process:
         return [part.format(service=service) for part in self.health]
 
 
+# Docker's own grace, for a process that names none.
+DOCKER_STOP_SECONDS = 10
 WORKER_COMMAND = ("celery", "--app", "chassis.celery_app", "worker", "--loglevel", "INFO")
 WORKER_COMMAND += ("--hostname", "{service}@%h")
 PROCESSES = {
@@ -135,13 +141,11 @@ PROCESSES = {
     )
 }
 ORDER = ("web", "relay", "consumer", "worker", "beat", "scheduler")
-# Docker's own grace, for a process that names none.
-DOCKER_STOP_SECONDS = 10
+# Longer than a web process takes to finish its requests (WEB_GRACEFUL_TIMEOUT).
+WEB_STOP_SECONDS = 30
 # How long a native run waits, once stopping, before it kills what still runs: the longest
 # any process may take, as in Compose (honcho's own is 5 s: see scripts.native --start).
-NATIVE_STOP_SECONDS = max(
-    process.stop_seconds or DOCKER_STOP_SECONDS for process in PROCESSES.values()
-)
+NATIVE_STOP_SECONDS = max(WEB_STOP_SECONDS, *(process.stop_grace for process in PROCESSES.values()))
 
 
 @dataclass(frozen=True)
@@ -224,7 +228,8 @@ def manifest_text(folder: Path) -> str:
 # Native runs: Procfile.dev
 
 
-def procfile(services: list[Service]) -> str:
+def procfile(services: list[Service], web_app: str = "config.wsgi") -> str:
+    """Procfile.dev; `web_app` is the WSGI application the web processes serve."""
     lines = [
         "# Every process of a native run: written by `make processes` from each service.toml.",
         "# `make dev` starts them with honcho, which reads .env; Ctrl-C stops them all (SIGTERM",
@@ -237,7 +242,7 @@ def procfile(services: list[Service]) -> str:
     for service in services:
         here = f"cd services/{service.name} && exec"
         port = from_env(f"{service.name.upper()}_PORT")
-        web = f"gunicorn --config python:chassis.gunicorn --bind 127.0.0.1:{port} config.wsgi"
+        web = f"gunicorn --config python:chassis.gunicorn --bind 127.0.0.1:{port} {web_app}"
         lines.append(f"{service.name}: {here} {web}")
         for kind in service.processes[1:]:
             process = PROCESSES[kind]
@@ -245,7 +250,7 @@ def procfile(services: list[Service]) -> str:
             if process.supervised:
                 # It kills the command itself, with whatever it started, a little before
                 # the native run would kill the supervisor alone.
-                within = str((process.stop_seconds or DOCKER_STOP_SECONDS) - 2)
+                within = str(process.stop_grace - 2)
                 command = ["python", "-m", "chassis.supervised", "--stop-within", within, *command]
             lines.append(f"{service.name}-{kind}: {here} {' '.join(command)}")
     return "\n".join(lines) + "\n"
@@ -351,8 +356,7 @@ def compose(service: Service) -> str:
                 ["python", "-m", "chassis.probe", "http://127.0.0.1:8000/health/ready"], 10, 20
             ),
             "restart": "unless-stopped",
-            # Longer than a web process takes to finish its requests (WEB_GRACEFUL_TIMEOUT).
-            "stop_grace_period": "30s",
+            "stop_grace_period": f"{WEB_STOP_SECONDS}s",
         },
     }
     for kind in service.processes[1:]:
