@@ -2,7 +2,9 @@
 command's main process only, which then stops its own children in order."""
 
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -130,19 +132,20 @@ signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 time.sleep(60)
 """
 
-# A command that does not stop when asked.
+# A command that does not stop when asked: it waits for a server that never answers.
 STUCK = """
-import signal, time
+import signal, socket, sys
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+server = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 print("ready", flush=True)
-time.sleep(60)
+server.recv(1)
 """
 
 
 STOP_WITHIN = 2
 
 
-def start_piped(command: str) -> subprocess.Popen:
+def start_piped(command: str, *arguments: str) -> subprocess.Popen:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -153,8 +156,10 @@ def start_piped(command: str) -> subprocess.Popen:
             sys.executable,
             "-c",
             command,
+            *arguments,
         ],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         start_new_session=True,
     )
     assert process.stdout.readline() == b"ready\n"
@@ -177,15 +182,24 @@ def test_what_the_command_leaves_behind_goes_with_it():
     assert output_closes(process, timeout=10), "the abandoned child still holds the output"
 
 
-def test_a_command_that_will_not_stop_is_killed_within_the_grace():
-    process = start_piped(STUCK)
+def test_a_command_that_will_not_stop_is_killed_within_the_grace_saying_what_it_waited_on():
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        process = start_piped(STUCK, str(port))
+        (command,) = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
 
-    asked = time.monotonic()
-    os.killpg(process.pid, signal.SIGTERM)
+        asked = time.monotonic()
+        os.killpg(process.pid, signal.SIGTERM)
 
-    assert process.wait(timeout=30) == 128 + signal.SIGKILL
-    assert time.monotonic() - asked < STOP_WITHIN + 3
-    assert output_closes(process, timeout=10)
+        assert process.wait(timeout=30) == 128 + signal.SIGKILL
+        assert time.monotonic() - asked < STOP_WITHIN + 3
+        assert output_closes(process, timeout=10)
+    said = process.stderr.read().decode()
+    assert re.search(
+        rf"^  pid {command} thread {command} in \w+ on socket:\[\d+\] \(to 127\.0\.0\.1:{port}\)",
+        said,
+        re.MULTILINE,
+    ), said
 
 
 def test_without_its_grace_it_says_how_it_is_used():

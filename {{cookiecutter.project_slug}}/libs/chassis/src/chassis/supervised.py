@@ -12,7 +12,9 @@ own; SIGTERM and SIGINT are passed to its main process only.
 
 A command that has not stopped within ``--stop-within`` seconds of being asked
 (less than the supervisor's own grace), and whatever it leaves behind when it
-ends, is killed, group and all: honcho waits until every process holding its
+ends, is killed, group and all, after saying what each of its threads was
+waiting on (the kernel's wait channel, and the file the pending system call
+reads or writes: a socket to the broker, a pipe to a pool process): honcho waits until every process holding its
 output pipe has gone, and would wait for ever on a child outside the group it
 kills. This process exits with the
 command's status: 0 when the command, asked to stop, was ended by that
@@ -27,18 +29,59 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import platform
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+# The system calls whose first argument is the file they wait on (read, write, epoll_wait,
+# connect, accept, sendto, recvfrom, sendmsg, recvmsg, epoll_pwait, accept4), by number.
+CALLS_ON_A_FILE = {
+    "x86_64": {0, 1, 232, 42, 43, 44, 45, 46, 47, 281, 288},
+    "aarch64": {63, 64, 22, 203, 202, 206, 207, 211, 212, 242},
+}.get(platform.machine(), set())
 USAGE = "usage: python -m chassis.supervised --stop-within SECONDS COMMAND [ARGUMENT...]"
 
 
 def _die_with_parent() -> None:
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _tcp_peers() -> dict[str, str]:
+    """The remote address of each IPv4 TCP socket of the machine, by ``socket:[inode]``."""
+    peers = {}
+    with contextlib.suppress(OSError):
+        for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = row.split()
+            address, port = fields[2].split(":")
+            host = ".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0))
+            peers[f"socket:[{fields[9]}]"] = f"{host}:{int(port, 16)}"
+    return peers
+
+
+def _waits(group: int) -> list[str]:
+    """One line per thread of the process group `group`: what it is blocked in."""
+    lines, peers = [], _tcp_peers()
+    for task in sorted(Path("/proc").glob("[0-9]*/task/[0-9]*")):
+        with contextlib.suppress(OSError, ValueError):
+            pid = int(task.parent.parent.name)
+            if os.getpgid(pid) != group:
+                continue
+            command = (task.parent.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            channel = (task / "wchan").read_text().strip("0") or "running"
+            line = f"  pid {pid} thread {task.name} in {channel}"
+            call = (task / "syscall").read_text().split()
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int(call[0]) not in CALLS_ON_A_FILE:
+                    raise ValueError(call)
+                target = os.readlink(task.parent.parent / "fd" / str(int(call[1], 16)))
+                line += f" on {target}" + (f" (to {peers[target]})" if target in peers else "")
+            lines.append(f"{line}: {' '.join(command.split())[:120]}")
+    return lines
 
 
 def _kill_group(group: int) -> None:
@@ -74,7 +117,9 @@ def main(arguments: list[str]) -> int:
             if asked_at and time.monotonic() - asked_at[0] > grace:
                 print(
                     f"chassis.supervised: {' '.join(command)} did not stop within "
-                    f"{grace:g} s of SIGTERM: killing it",
+                    f"{grace:g} s of SIGTERM: killing it. It was waiting on:",
+                    *_waits(child.pid),
+                    sep="\n",
                     file=sys.stderr,
                     flush=True,
                 )
