@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import pika
@@ -115,9 +116,24 @@ def in_thread() -> Iterator[Callable[[type], threading.Event]]:
         thread.join(timeout=30)
 
 
+DEFAULT_PORTS = {"postgres": 5432, "amqp": 5672, "redis": 6379}
+
+
 class CuttableLink:
     """A TCP proxy to a server (the broker, the database, Redis): a process connects through it,
     and a test can cut it (every open connection dropped, new ones refused) as a restart would."""
+
+    @classmethod
+    def to(cls, url: str) -> CuttableLink:
+        """A link to the server of `url` (``postgres://``, ``amqp://`` or ``redis://``)."""
+        parts = urlsplit(url)
+        return cls((parts.hostname or "127.0.0.1", parts.port or DEFAULT_PORTS[parts.scheme]))
+
+    def carry(self, url: str) -> str:
+        """`url`, through this link: its host and port replaced by the link's."""
+        parts = urlsplit(url)
+        credentials = parts.netloc.rpartition("@")[0]
+        return urlunsplit(parts._replace(netloc=f"{credentials}@127.0.0.1:{self.port}".lstrip("@")))
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target

@@ -101,9 +101,8 @@ def test_many_writes_and_readers_never_serve_a_state_older_than_the_last_commit(
 
 
 def test_with_redis_away_at_the_commit_the_write_lands_and_the_cache_catches_up(settings):
-    host, _, port = REDIS.split("//")[1].split("/")[0].partition(":")
-    link = CuttableLink((host, int(port or 6379)))
-    settings.CACHES = redis_cache(f"redis://127.0.0.1:{link.port}/0")
+    link = CuttableLink.to(REDIS)
+    settings.CACHES = redis_cache(link.carry(REDIS))
     cache = ReadCache("things")
     try:
         cached(cache, "/things/", b"before")

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import pika
@@ -59,14 +58,6 @@ class Worker:
             self.process.wait(timeout=30)
 
 
-def through(url: str, link: CuttableLink) -> str:
-    """`url` with its host and port replaced by the link's."""
-    parts = urlsplit(url)
-    return urlunsplit(
-        parts._replace(netloc=f"{parts.netloc.rpartition('@')[0]}@127.0.0.1:{link.port}")
-    )
-
-
 def worker_env(events_settings: dict, **overrides: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -81,9 +72,8 @@ def worker_env(events_settings: dict, **overrides: str) -> dict[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings, tmp_path):
-    broker = urlsplit(events_settings["BROKER_URL"])
-    link = CuttableLink((broker.hostname, broker.port or 5672))
-    env = worker_env(events_settings, BROKER_URL=through(events_settings["BROKER_URL"], link))
+    link = CuttableLink.to(events_settings["BROKER_URL"])
+    env = worker_env(events_settings, BROKER_URL=link.carry(events_settings["BROKER_URL"]))
     consumer = Worker("consume_events", env, tmp_path / "consumer.log")
     relay = Worker("relay_events", env, tmp_path / "relay.log")
     consumer.start()
@@ -147,11 +137,10 @@ OUTAGE_SECONDS = 12
 def test_a_database_outage_longer_than_the_delivery_limit_parks_and_repeats_nothing(
     events_settings, tmp_path
 ):
-    database = urlsplit(database_url_for_tests())
-    link = CuttableLink((database.hostname, database.port or 5432))
+    link = CuttableLink.to(database_url_for_tests())
     env = worker_env(
         events_settings,
-        DATABASE_URL=through(database_url_for_tests(), link),
+        DATABASE_URL=link.carry(database_url_for_tests()),
         EVENTS_DELIVERY_LIMIT=str(SMALL_DELIVERY_LIMIT),
     )
     consumer = Worker("consume_events", env, tmp_path / "consumer.log")

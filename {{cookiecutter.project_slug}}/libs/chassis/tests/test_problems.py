@@ -1,4 +1,8 @@
+import json
+
 import pytest
+
+from chassis.api import MAX_JSON_DEPTH
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +40,36 @@ def test_malformed_json_is_a_parse_error(api):
 
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 1_000_000,  # deeper than Python's decoder can recurse
+        "[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1),
+        '{"lines": ' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1),
+    ],
+    ids=["a megabyte of brackets", "one list too deep", "one object too deep"],
+)
+def test_json_nested_too_deep_is_a_parse_error(api, body):
+    response = api.post("/api/sample/widgets/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["code"] == "parse_error"
+    assert f"nested deeper than {MAX_JSON_DEPTH} levels" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("depth", "status"), [(MAX_JSON_DEPTH, 201), (MAX_JSON_DEPTH + 1, 400)])
+def test_json_is_parsed_down_to_the_depth_allowed(api, depth, status):
+    notes: list = []  # the body, its lines and a line are three levels; notes make the rest
+    for _ in range(depth - 4):
+        notes = [notes]
+    body = {"name": "x", "lines": [{"quantity": 1, "notes": notes}]}
+
+    response = api.post("/api/sample/widgets/", json.dumps(body), content_type="application/json")
+
+    assert response.status_code == status, response.json()
 
 
 def test_unknown_url_outside_drf_is_a_problem_too(api):

@@ -11,6 +11,9 @@ urlpatterns = service_urlpatterns(
         path("failures/<str:kind>/", views.Failure.as_view()),
         path("me/", views.Me.as_view()),
         path("staff-only/", views.StaffOnly.as_view()),
+        path("effects/", views.Effects.as_view()),
+        path("effects/cached/", views.CachedEffects.as_view()),
+        path("effects/page/", views.effects_page),
     ]
 )
 

@@ -1,6 +1,9 @@
 """Views that fail in every way a real service can, for the chassis's tests."""
 
-from django.http import Http404
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,6 +11,8 @@ from rest_framework.views import APIView
 
 from chassis import domain
 from chassis.auth import IsStaff
+
+from tests.models import Effect
 
 WIDGETS = [{"number": number} for number in range(1, 251)]
 
@@ -78,3 +83,30 @@ class StaffOnly(APIView):
 
     def post(self, request: Request) -> Response:
         return Response({"done": True})
+
+
+class Effects(APIView):
+    """Reads and writes the database, as most views do."""
+
+    permission_classes = (permissions.AllowAny,)
+
+    def get(self, request: Request) -> Response:
+        return Response({"count": Effect.objects.count()})
+
+    def post(self, request: Request) -> Response:
+        effect = Effect.objects.create(event_id=uuid4(), number=0)
+        return Response({"id": effect.pk}, status=201)
+
+
+class CachedEffects(APIView):
+    """Reads through Django's cache (Redis), as a view may."""
+
+    permission_classes = (permissions.AllowAny,)
+
+    def get(self, request: Request) -> Response:
+        return Response({"count": cache.get_or_set("effects", Effect.objects.count, timeout=1)})
+
+
+def effects_page(request: HttpRequest) -> JsonResponse:
+    """Reads the database outside DRF, as Django's admin does."""
+    return JsonResponse({"count": Effect.objects.count()})

@@ -12,19 +12,29 @@ oversized body) or from an exception nobody expected::
 ``errors`` names each field at fault, nested fields with dots and list items
 with brackets (``lines[0].quantity``). A 500 never carries a traceback or an
 exception message: those go to the log, under the same ``request_id``.
+
+A server the service depends on being away (the database, Redis, the broker of
+its task queue) is a passing state of the system, not a fault of the request or
+of the code: the answer is a 503 ``unavailable`` with ``Retry-After``, and the
+log says which server, as a warning.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django_guid import get_guid
+from kombu.exceptions import OperationalError as BrokerUnavailable
+from redis import ConnectionError as RedisConnectionError
+from redis import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -37,11 +47,32 @@ CONTENT_TYPE = "application/problem+json"
 
 logger = logging.getLogger(__name__)
 
+# What a server being away raises: the database (connecting, or the connection lost midway;
+# a deadlock or a statement cut short by its timeout too, which a retry may get past), Redis
+# and the task queue's broker.
+SERVER_AWAY = (
+    OperationalError,
+    InterfaceError,
+    RedisConnectionError,
+    RedisTimeoutError,
+    BrokerUnavailable,
+)
+# How soon a client may try again: a server that comes back is used at the next request.
+RETRY_AFTER_SECONDS = 5
+
 
 class ConflictError(exceptions.APIException):
     status_code = HTTPStatus.CONFLICT
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
+
+
+class Unavailable(exceptions.APIException):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_detail = "The service cannot answer right now: try again shortly."
+    default_code = "unavailable"
+    # DRF's handler turns it into Retry-After, as for a throttled request.
+    wait = RETRY_AFTER_SECONDS
 
 
 def problem(
@@ -114,6 +145,9 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     match exc:
         case exceptions.APIException():
             return exc
+        case _ if isinstance(exc, SERVER_AWAY):
+            _log_server_away(exc)
+            return Unavailable()
         case Http404():
             return exceptions.NotFound()
         case DjangoPermissionDenied():
@@ -175,9 +209,21 @@ def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
+    # Django calls it while handling the exception, which is still at hand.
+    if isinstance(error := sys.exc_info()[1], SERVER_AWAY):
+        _log_server_away(error)
+        response = _django_problem(
+            request, HTTPStatus.SERVICE_UNAVAILABLE, Unavailable.default_detail
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return _django_problem(
         request, HTTPStatus.INTERNAL_SERVER_ERROR, "The server could not complete the request."
     )
+
+
+def _log_server_away(error: BaseException) -> None:
+    logger.warning("A server is away (%s: %s): answering 503", type(error).__name__, error)
 
 
 _DJANGO_CODES = {
@@ -186,6 +232,7 @@ _DJANGO_CODES = {
     HTTPStatus.NOT_FOUND: "not_found",
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "request_too_large",
     HTTPStatus.INTERNAL_SERVER_ERROR: "server_error",
+    HTTPStatus.SERVICE_UNAVAILABLE: Unavailable.default_code,
 }
 
 
