@@ -151,6 +151,15 @@ def test_gateway_configuration_passes_nginx(baked):
     run(["honcho", "run", "python", "-m", "scripts.gateway", "--check"], cwd=baked)
 
 
+def test_the_gateway_image_and_a_native_gateway_default_alike(baked):
+    native = json.loads(
+        run(["python", "-c", "import json, scripts.gateway as g; print(json.dumps(g.DEFAULTS))"], cwd=baked).stdout
+    )
+    image = dict(re.findall(r"^\s+(GATEWAY_[A-Z_]+)=(\S+?)(?: \\)?$", (baked / "gateway/Dockerfile").read_text(), re.M))
+
+    assert {name: image.get(name) for name in native} == native
+
+
 def test_python_version_reaches_images_and_tooling(baked, variant):
     version = variant.answers.get("python_version", "3.12")
     assert f"FROM python:{version}-slim-bookworm" in (baked / "services/Dockerfile").read_text()

@@ -35,6 +35,8 @@ DEFAULTS = {
     "GATEWAY_RATE_LIMIT": "50r/s",
     "GATEWAY_BURST": "100",
     "GATEWAY_CREDENTIALS_RATE_LIMIT": "5r/s",
+    # No proxy in front (the gateway listens on TCP only): nobody's X-Forwarded-For is believed.
+    "GATEWAY_TRUSTED_PROXIES": "unix:",
 }
 
 MAIN_CONFIG = Template("""\
