@@ -80,3 +80,6 @@ def test_guessing_passwords_is_rate_limited(gateway, customer):
 
     assert 429 in statuses
     assert set(statuses) <= {401, 429}
+    # The guesses that got past the gateway's limit locked the account itself, whoever asks.
+    right = {"email": customer["email"], "password": customer["password"]}
+    assert_problem(gateway.post(f"{IDENTITY}/tokens/", json=right), 429, "too_many_attempts")

@@ -110,6 +110,16 @@ def test_domain_errors_map_to_their_status(api, kind, status, code):
     assert response.json()["code"] == code
 
 
+def test_too_many_attempts_says_when_to_try_again(api):
+    response = api.get("/api/sample/failures/too-many-attempts/")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "60"
+    assert response.json()["code"] == "too_many_attempts"
+    assert response.json()["detail"] == "Wait a minute. Expected available in 60 seconds."
+
+
 def test_rule_violation_names_its_field(api):
     body = api.get("/api/sample/failures/rule/").json()
 

@@ -65,6 +65,8 @@ class Failure(APIView):
                 raise domain.Conflict("The widget is already shipped.", code="already_shipped")
             case "rule":
                 raise domain.RuleViolation("Too heavy.", field="weight", code="too_heavy")
+            case "too-many-attempts":
+                raise domain.TooManyAttempts("Wait a minute.", retry_after=60)
             case "crash":
                 raise RuntimeError("secret internals")
         return Response({"kind": kind})

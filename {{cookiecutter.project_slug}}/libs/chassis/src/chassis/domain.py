@@ -4,7 +4,8 @@ Errors: the chassis's exception handler turns each into a problem+json
 response. :class:`NotFound` is 404, :class:`RuleViolation` is 400 naming the
 field at fault, :class:`Conflict` is 409 (the request is valid but the current
 state forbids it, such as cancelling an expired order), :class:`Unauthorized`
-is 401 (credentials that do not prove who the caller is).
+is 401 (credentials that do not prove who the caller is), :class:`TooManyAttempts`
+is 429 with ``Retry-After`` (the caller must wait before trying again).
 
 Values: :class:`Money`, an amount in a currency, never a float.
 """
@@ -48,6 +49,16 @@ class Conflict(DomainError):
 
 class Unauthorized(DomainError):
     code = "invalid_credentials"
+
+
+class TooManyAttempts(DomainError):
+    """Tried too often: nothing more is tried for `retry_after` seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
 
 
 CURRENCY = re.compile(r"[A-Z]{3}")

@@ -158,6 +158,8 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
             return ConflictError(exc.message, code=exc.code)
         case domain.Unauthorized():
             return exceptions.AuthenticationFailed(exc.message, code=exc.code)
+        case domain.TooManyAttempts():
+            return exceptions.Throttled(exc.retry_after, detail=exc.message, code=exc.code)
         case domain.RuleViolation(field=str() as field):
             return exceptions.ValidationError({field: [exc.message]}, code=exc.code)
         case domain.DomainError():

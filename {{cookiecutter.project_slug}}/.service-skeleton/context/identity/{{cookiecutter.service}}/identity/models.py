@@ -58,3 +58,18 @@ class RefreshSession(models.Model):
 
     def __str__(self) -> str:
         return f"session {self.id} of {self.user_id}"
+
+
+class SignInTries(models.Model):
+    """The failed sign-in tries of an address (one that may have no account) since it last
+    signed in; the row goes when it does."""
+
+    email = models.CharField(primary_key=True, max_length=EMAIL_MAX_LENGTH)
+    failed = models.PositiveIntegerField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "sign-in tries"
+
+    def __str__(self) -> str:
+        return f"{self.failed} failed sign-in tries of {self.email}"

@@ -19,6 +19,7 @@ from chassis_testing.fakes import InMemoryUnitOfWork
 
 from identity.application.ports import email_taken, no_such_user
 from identity.domain.sessions import RefreshSession
+from identity.domain.sign_in import SignInTries
 from identity.domain.users import User
 
 
@@ -64,11 +65,26 @@ class InMemorySessionRepository:
                 self.rows[session.id] = replace(session, revoked_at=now)
 
 
+class InMemorySignInTriesRepository:
+    def __init__(self) -> None:
+        self.rows: dict[str, SignInTries] = {}
+
+    def lock(self, email: str) -> SignInTries:
+        return self.rows.get(email, SignInTries(email))
+
+    def save(self, tries: SignInTries) -> None:
+        if tries.failed == 0:
+            self.rows.pop(tries.email, None)
+        else:
+            self.rows[tries.email] = tries
+
+
 class InMemoryIdentityUnitOfWork(InMemoryUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.users = InMemoryUserRepository()
         self.sessions = InMemorySessionRepository()
+        self.sign_in_tries = InMemorySignInTriesRepository()
 
 
 class QuickPasswords:

@@ -12,6 +12,7 @@ from chassis.domain import Conflict, NotFound
 from chassis_testing.fakes import both_units_of_work
 
 from identity.domain.sessions import RefreshSession
+from identity.domain.sign_in import SignInTries
 from identity.domain.users import User
 from identity.infrastructure.passwords import DjangoPasswordPolicy
 from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
@@ -130,3 +131,19 @@ def test_a_password_hash_is_salted_and_verifies_only_its_password(passwords):
     assert passwords.verify(PASSWORD, second)
     assert not passwords.verify("wrong password", first)
     assert not passwords.verify(PASSWORD, None)
+
+
+def test_an_address_never_tried_has_no_tries(uow):
+    with uow:
+        assert uow.sign_in_tries.lock("ada@example.com") == SignInTries("ada@example.com")
+
+
+def test_tries_are_got_back_as_saved_and_forgotten_once_none_failed(uow):
+    tries = SignInTries("ada@example.com", failed=5, locked_until=NOW)
+    with uow:
+        uow.sign_in_tries.save(tries)
+    with uow:
+        assert uow.sign_in_tries.lock("ada@example.com") == tries
+        uow.sign_in_tries.save(SignInTries("ada@example.com"))
+    with uow:
+        assert uow.sign_in_tries.lock("ada@example.com") == SignInTries("ada@example.com")

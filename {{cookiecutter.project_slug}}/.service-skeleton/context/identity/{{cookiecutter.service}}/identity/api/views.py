@@ -58,6 +58,9 @@ class SignInView(generics.GenericAPIView):
         responses={
             status.HTTP_200_OK: serializers.TokenPairSerializer,
             status.HTTP_401_UNAUTHORIZED: WRONG_CREDENTIALS,
+            status.HTTP_429_TOO_MANY_REQUESTS: problem_response(
+                "Too many tries for this address: try again after Retry-After seconds."
+            ),
         },
     )
     def post(self, request: Request) -> Response:

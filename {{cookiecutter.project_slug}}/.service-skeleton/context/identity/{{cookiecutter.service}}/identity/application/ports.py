@@ -15,6 +15,7 @@ from chassis.domain import Conflict, NotFound
 from chassis.persistence import UnitOfWork
 
 from identity.domain.sessions import RefreshSession
+from identity.domain.sign_in import SignInTries
 from identity.domain.users import User
 
 
@@ -46,9 +47,19 @@ class SessionRepository(Protocol):
         """End every session of one sign-in that is not ended yet."""
 
 
+class SignInTriesRepository(Protocol):
+    def lock(self, email: str) -> SignInTries:
+        """The tries of this (normalized) address, none if it has none yet, locked until the unit
+        of work ends: tries of one address at the same time are counted one after the other."""
+
+    def save(self, tries: SignInTries) -> None:
+        """Store the tries of an address; with none failed, forget it."""
+
+
 class IdentityUnitOfWork(UnitOfWork, Protocol):
     users: UserRepository
     sessions: SessionRepository
+    sign_in_tries: SignInTriesRepository
 
 
 class UserReader(Protocol):

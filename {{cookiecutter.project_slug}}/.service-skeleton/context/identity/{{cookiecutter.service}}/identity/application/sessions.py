@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from chassis.domain import RuleViolation, Unauthorized
+from chassis.domain import RuleViolation, TooManyAttempts, Unauthorized
 
 from identity.application.ports import AccessTokenIssuer, IdentityUnitOfWork, PasswordPolicy
 from identity.domain.sessions import RefreshSession, SessionState
+from identity.domain.sign_in import SignInTries
 from identity.domain.tokens import TokenPair
 from identity.domain.users import User, normalized_email
 
@@ -36,11 +38,24 @@ class SignIn:
 def handle_sign_in(
     command: SignIn, uow: IdentityUnitOfWork, passwords: PasswordPolicy, tokens: AccessTokenIssuer
 ) -> TokenPair:
+    """A new session; :class:`TooManyAttempts` while the address is locked (see
+    identity.domain.sign_in), :class:`Unauthorized` if the address or the password is wrong."""
     wrong = Unauthorized("The e-mail address or the password is wrong.")
     try:
         email = normalized_email(command.email)
     except RuleViolation as error:
         raise wrong from error
+    now = datetime.now(UTC)
+    # The try is counted, and committed, before the password is checked: tries made at the same
+    # time count each other, and none waits on another's password check.
+    with uow:
+        tries = uow.sign_in_tries.lock(email)
+        if locked_for := tries.locked_for(now):
+            raise TooManyAttempts(
+                "Too many sign-in attempts for this address.",
+                retry_after=math.ceil(locked_for.total_seconds()),
+            )
+        uow.sign_in_tries.save(tries.tried(now))
     refresh_token = secrets.token_urlsafe(48)
     with uow:
         user = uow.users.find_by_email(email)
@@ -50,6 +65,7 @@ def handle_sign_in(
             or not user.active
         ):
             raise wrong
+        uow.sign_in_tries.save(SignInTries(email))
         session = RefreshSession.start(
             user_id=user.id,
             token_hash=refresh_token_hash(refresh_token),

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from identity import models
 from identity.application.ports import email_taken, no_such_user
 from identity.domain.sessions import RefreshSession
+from identity.domain.sign_in import SignInTries
 from identity.domain.users import User
 
 
@@ -71,6 +72,25 @@ class DjangoSessionRepository:
     def revoke_family(self, family_id: UUID, now: datetime) -> None:
         models.RefreshSession.objects.filter(family_id=family_id, revoked_at=None).update(
             revoked_at=now
+        )
+
+
+class DjangoSignInTriesRepository:
+    def lock(self, email: str) -> SignInTries:
+        # The row is made first (if two tries make it at once, one of them does), then locked.
+        models.SignInTries.objects.bulk_create(
+            [models.SignInTries(email=email, failed=0)], ignore_conflicts=True
+        )
+        row = models.SignInTries.objects.select_for_update().get(pk=email)
+        return SignInTries(row.email, row.failed, row.locked_until)
+
+    def save(self, tries: SignInTries) -> None:
+        if tries.failed == 0:
+            models.SignInTries.objects.filter(pk=tries.email).delete()
+            return
+        models.SignInTries.objects.update_or_create(
+            email=tries.email,
+            defaults={"failed": tries.failed, "locked_until": tries.locked_until},
         )
 
 

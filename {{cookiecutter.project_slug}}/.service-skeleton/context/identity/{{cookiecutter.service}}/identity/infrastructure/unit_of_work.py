@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from chassis.persistence import DjangoUnitOfWork
 
-from identity.infrastructure.repositories import DjangoSessionRepository, DjangoUserRepository
+from identity.infrastructure.repositories import (
+    DjangoSessionRepository,
+    DjangoSignInTriesRepository,
+    DjangoUserRepository,
+)
 
 
 class DjangoIdentityUnitOfWork(DjangoUnitOfWork):
@@ -12,3 +16,4 @@ class DjangoIdentityUnitOfWork(DjangoUnitOfWork):
         super().__init__()
         self.users = DjangoUserRepository()
         self.sessions = DjangoSessionRepository()
+        self.sign_in_tries = DjangoSignInTriesRepository()

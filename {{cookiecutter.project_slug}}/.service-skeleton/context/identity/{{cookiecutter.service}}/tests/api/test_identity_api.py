@@ -1,16 +1,21 @@
 """Identity through DRF, on the real database, with Django's password validation."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
+from threading import Barrier
 
 import jwt
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
 
 from chassis.auth import TokenVerifier
 from chassis.models import OutboxMessage
 
 from identity.application.accounts import Register, handle_register
+from identity.domain.sign_in import FREE_TRIES
 from identity.infrastructure.passwords import DjangoPasswordPolicy
 from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
 
@@ -81,6 +86,32 @@ def test_wrong_password_is_a_401_problem_saying_how_to_authenticate(api):
     assert response["Content-Type"] == "application/problem+json"
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response.json()["code"] == "invalid_credentials"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guesses_at_one_account_all_at_once_reach_the_password_check_only_the_free_times(api):
+    register(api)
+    guesses = 4 * FREE_TRIES
+    together = Barrier(guesses)
+
+    def guess(number: int) -> int:
+        # From as many clients as there are guesses: the account is what is limited.
+        together.wait()
+        try:
+            return sign_in(APIClient(), password=f"guess {number}").status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=guesses) as pool:
+        statuses = list(pool.map(guess, range(guesses)))
+
+    assert statuses.count(401) == FREE_TRIES
+    assert set(statuses) == {401, 429}
+    locked = sign_in(api)  # the right password, too late
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/problem+json"
+    assert locked.json()["code"] == "too_many_attempts"
+    assert 0 < int(locked["Retry-After"]) <= 30
 
 
 def test_refresh_rotates_and_a_replayed_token_revokes_the_sign_in(api):

@@ -3,10 +3,11 @@
 import jwt
 import pytest
 
-from chassis.domain import Conflict, RuleViolation, Unauthorized
+from chassis.domain import Conflict, RuleViolation, TooManyAttempts, Unauthorized
 
 from identity.application import accounts, sessions
 from identity.domain.events import UserRegistered
+from identity.domain.sign_in import FREE_TRIES, LOCK_STEP
 from identity.infrastructure.tokens import JWTAccessTokenIssuer
 
 from tests.fakes import InMemoryIdentityUnitOfWork, QuickPasswords
@@ -153,3 +154,35 @@ def test_the_staff_account_is_created_then_kept_up_to_date(uow):
     assert again.roles == frozenset({"staff"})
     assert sign_in(uow, "ops@example.com", "second password").access_token
     assert uow.published == [UserRegistered(first.id, "ops@example.com", "Staff")]
+
+
+def test_after_the_free_tries_an_address_is_locked_even_for_the_right_password(uow):
+    register(uow)
+    for _ in range(FREE_TRIES):
+        with pytest.raises(Unauthorized):
+            sign_in(uow, password="a wrong guess")
+
+    with pytest.raises(TooManyAttempts) as locked:
+        sign_in(uow)
+
+    assert 0 < locked.value.retry_after <= LOCK_STEP.total_seconds()
+
+
+def test_signing_in_forgets_the_tries_before(uow):
+    register(uow)
+    for _ in range(2):
+        for _ in range(FREE_TRIES - 1):
+            with pytest.raises(Unauthorized):
+                sign_in(uow, password="a wrong guess")
+        sign_in(uow)
+
+    assert uow.sign_in_tries.rows == {}
+
+
+def test_an_address_nobody_has_is_locked_alike(uow):
+    for _ in range(FREE_TRIES):
+        with pytest.raises(Unauthorized):
+            sign_in(uow, email="nobody@example.com")
+
+    with pytest.raises(TooManyAttempts):
+        sign_in(uow, email="Nobody@Example.com")
