@@ -40,6 +40,8 @@ def events_settings(settings) -> Iterator[dict]:
         "RETRY_DELAYS": [1, 2],
         # Long enough that only a notification can wake the relay in time.
         "RELAY_POLL_SECONDS": 30,
+        # Soon enough that a test sees the consumer prune its inbox and call out dead letters.
+        "UPKEEP_SECONDS": 0.5,
     }
     yield settings.EVENTS
     with pika.BlockingConnection(pika.URLParameters(broker_url())) as amqp:

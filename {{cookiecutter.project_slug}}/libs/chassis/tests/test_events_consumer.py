@@ -1,9 +1,13 @@
 """The consumer handles each event once in effect, retries failures, and parks what never works."""
 
+from datetime import timedelta
+from io import StringIO
 from uuid import uuid4
 
 import pika
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from chassis.events import Event
 from chassis.events.broker import Topology
@@ -12,6 +16,7 @@ from chassis.models import InboxMessage
 from chassis.queues import wait_until_consumed
 from chassis_testing import eventually
 
+from tests import subscribers
 from tests.models import Effect
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,3 +138,54 @@ def test_a_message_that_is_not_an_event_is_parked(broker, body, error):
     )
     assert letters[0][1] == body
     assert error in letters[0][0].headers["x-error"]
+
+
+def test_a_parked_event_is_called_out_and_handed_back_by_replay_once_put_right(
+    broker, events_settings, caplog
+):
+    event = shipped(4, fail="until-fixed")
+    broker.publish(event.to_json())
+    dead_letter_queue = f"{events_settings['QUEUE']}.dead-letter"
+    eventually(lambda: broker.queue_depth(dead_letter_queue) == 1, message="nothing parked")
+    eventually(
+        lambda: any(f"1 events wait in {dead_letter_queue}" in r.message for r in caplog.records),
+        message="no alarm",
+    )
+
+    subscribers.fixed.add(event.id)
+    replay = StringIO()
+    call_command("replay_dead_letters", stdout=replay)
+
+    assert replay.getvalue().strip() == f"Handed 1 events back to {events_settings['QUEUE']}."
+    eventually(lambda: InboxMessage.objects.filter(event_id=event.id).exists(), message="unhandled")
+    assert broker.queue_depth(dead_letter_queue) == 0
+    assert list(Effect.objects.values_list("number", flat=True)) == [4]
+
+
+def test_replay_hands_back_no_more_than_asked(broker, events_settings):
+    for number in (5, 6):
+        broker.publish(shipped(number, fail="always").to_json())
+    dead_letter_queue = f"{events_settings['QUEUE']}.dead-letter"
+    eventually(lambda: broker.queue_depth(dead_letter_queue) == 2, message="not both parked")
+
+    call_command("replay_dead_letters", "--limit", "1", stdout=StringIO())
+
+    # The one handed back fails again, from its first attempt: three more, then parked again.
+    eventually(lambda: broker.queue_depth(dead_letter_queue) == 2, timeout=30)
+    letters = broker.dead_letters()
+    assert sorted(properties.headers["x-attempts"] for properties, _ in letters) == [3, 3]
+
+
+def test_the_consumer_forgets_inbox_rows_past_their_retention(events_settings, in_thread):
+    old, recent = uuid4(), uuid4()
+    for event_id in (old, recent):
+        InboxMessage.objects.create(event_id=event_id, event_type="sample.widget.shipped.v1")
+    retention = timedelta(days=events_settings["INBOX_RETENTION_DAYS"])
+    InboxMessage.objects.filter(event_id=old).update(
+        handled_at=timezone.now() - retention - timedelta(minutes=1)
+    )
+
+    in_thread(Consumer)
+
+    eventually(lambda: not InboxMessage.objects.filter(event_id=old).exists(), message="kept")
+    assert InboxMessage.objects.filter(event_id=recent).exists()

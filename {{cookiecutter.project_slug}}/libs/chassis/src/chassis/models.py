@@ -33,5 +33,8 @@ class InboxMessage(models.Model):
     event_type = models.CharField(max_length=200)
     handled_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = (models.Index(fields=["handled_at"], name="inbox_handled_age"),)
+
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

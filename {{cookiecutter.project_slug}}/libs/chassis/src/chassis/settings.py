@@ -232,6 +232,9 @@ def service_settings(
             "RELAY_WINDOW": 500,
             "RELAY_POLL_SECONDS": 1.0,
             "OUTBOX_RETENTION_DAYS": 7,
+            "INBOX_RETENTION_DAYS": 7,
+            # How often the consumer prunes the inbox and looks into its dead-letter queue.
+            "UPKEEP_SECONDS": 60,
         },
         # Management commands `manage.py release` runs after migrating.
         "RELEASE_COMMANDS": [],

@@ -20,6 +20,13 @@ deliveries it has (unacknowledged, so the broker keeps them for it), takes no
 more, and waits with growing pauses until the database answers, then handles
 them. Returning them to the queue instead would count a delivery each time
 against the queue's delivery limit, and a long outage would dead-letter them.
+
+Every ``UPKEEP_SECONDS`` the consumer forgets the inbox rows older than
+``INBOX_RETENTION_DAYS`` (an event comes again within seconds of its first
+delivery, when it comes again at all: a relay or a consumer died between two
+steps), and while events wait in the dead-letter queue it says so in an error
+line, until someone puts their cause right and hands them back with
+``manage.py replay_dead_letters``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import logging
 import threading
 import time
 import traceback
+from datetime import datetime, timedelta
 from functools import partial
 from uuid import UUID
 
@@ -59,6 +67,8 @@ ATTEMPT_HEADER = "x-attempt"
 DATABASE_OUTAGE = (OperationalError, InterfaceError)
 
 Delivery = tuple[pika.spec.Basic.Deliver, pika.BasicProperties, bytes]
+# Inbox rows forgotten per upkeep, at most.
+PRUNE_BATCH = 10_000
 
 
 class Consumer:
@@ -68,6 +78,9 @@ class Consumer:
         self.handlers = handlers()
         self.prefetch = settings.EVENTS["PREFETCH"]
         self.backoff = Backoff()
+        self.upkeep_seconds = settings.EVENTS["UPKEEP_SECONDS"]
+        self.inbox_retention = timedelta(days=settings.EVENTS["INBOX_RETENTION_DAYS"])
+        self.upkeep_due = 0.0
 
     def run(self) -> None:
         """Consume until stopped, surviving broker and database outages."""
@@ -94,6 +107,7 @@ class Consumer:
             beat("consumer")
             if self.stop.is_set():
                 break
+            self._upkeep_when_due(channel)
             if method is None:
                 continue
             batch: list[Delivery] = [(method, properties, body)]
@@ -102,6 +116,23 @@ class Consumer:
                 batch.append(next(deliveries))
             self._handle(channel, batch)
         channel.cancel()
+
+    def _upkeep_when_due(self, channel: BlockingChannel) -> None:
+        if time.monotonic() < self.upkeep_due:
+            return
+        self.upkeep_due = time.monotonic() + self.upkeep_seconds
+        try:
+            _forget_inbox_rows(handled_before=timezone.now() - self.inbox_retention)
+        except DATABASE_OUTAGE as error:
+            logger.warning("Database unavailable, the inbox is pruned later: %s", error)
+        queue = self.topology.dead_letter_queue
+        if parked := channel.queue_declare(queue, passive=True).method.message_count:
+            logger.error(
+                "%d events wait in %s: read each one's x-error, put its cause right, then hand "
+                "them back with `manage.py replay_dead_letters`",
+                parked,
+                queue,
+            )
 
     def _handle(self, channel: BlockingChannel, batch: list[Delivery]) -> None:
         """Handle a batch of deliveries, then acknowledge all of them at once."""
@@ -215,7 +246,7 @@ class Consumer:
             "",
             self.topology.retry_queue(attempt),
             body,
-            _persistent(properties, headers),
+            persistent_copy(properties, headers),
             mandatory=True,
         )
 
@@ -238,9 +269,15 @@ class Consumer:
             "",
             self.topology.dead_letter_queue,
             body,
-            _persistent(properties, headers),
+            persistent_copy(properties, headers),
             mandatory=True,
         )
+
+
+def _forget_inbox_rows(*, handled_before: datetime) -> None:
+    # A bounded batch per turn: a first prune of a long-grown inbox never holds the consumer long.
+    old = InboxMessage.objects.filter(handled_at__lt=handled_before).values("event_id")
+    InboxMessage.objects.filter(event_id__in=old[:PRUNE_BATCH]).delete()
 
 
 def _record_in_inbox(events: list[Event]) -> set[str]:
@@ -271,9 +308,10 @@ def _record_in_inbox(events: list[Event]) -> set[str]:
         return {str(columns[0].to_python(event_id)) for (event_id,) in cursor.fetchall()}
 
 
-def _persistent(
+def persistent_copy(
     properties: pika.BasicProperties, headers: dict[str, object]
 ) -> pika.BasicProperties:
+    """A message's properties, persistent, with `headers` instead of its own."""
     return pika.BasicProperties(
         content_type=properties.content_type,
         delivery_mode=pika.DeliveryMode.Persistent,
