@@ -53,6 +53,7 @@ class RefreshSession(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    signed_in_at = models.DateTimeField(db_index=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -67,6 +68,7 @@ class SignInTries(models.Model):
     email = models.CharField(primary_key=True, max_length=EMAIL_MAX_LENGTH)
     failed = models.PositiveIntegerField()
     locked_until = models.DateTimeField(null=True, blank=True)
+    last_tried_at = models.DateTimeField(null=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "sign-in tries"

@@ -64,6 +64,11 @@ class InMemorySessionRepository:
             if session.family_id == family_id and session.revoked_at is None:
                 self.rows[session.id] = replace(session, revoked_at=now)
 
+    def forget_logins_before(self, signed_in_before: datetime) -> None:
+        for session in list(self.rows.values()):
+            if session.signed_in_at < signed_in_before:
+                del self.rows[session.id]
+
 
 class InMemorySignInTriesRepository:
     def __init__(self) -> None:
@@ -77,6 +82,11 @@ class InMemorySignInTriesRepository:
             self.rows.pop(tries.email, None)
         else:
             self.rows[tries.email] = tries
+
+    def forget_tried_before(self, tried_before: datetime) -> None:
+        for tries in list(self.rows.values()):
+            if tries.last_tried_at is not None and tries.last_tried_at < tried_before:
+                del self.rows[tries.email]
 
 
 class InMemoryIdentityUnitOfWork(InMemoryUnitOfWork):

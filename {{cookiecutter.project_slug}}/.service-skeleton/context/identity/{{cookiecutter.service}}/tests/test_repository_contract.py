@@ -117,6 +117,38 @@ def test_revoking_a_family_ends_its_open_sessions_only(uow):
     assert revoked == {"a" * 64: later, "b" * 64: NOW, "c" * 64: later, "d" * 64: None}
 
 
+def test_the_sessions_of_logins_made_before_a_time_are_forgotten(uow):
+    user = stored(uow, a_user())
+    old = a_session(user, "a" * 64)
+    old_successor = a_session(user, "b" * 64, old)
+    recent = replace(a_session(user, "c" * 64), signed_in_at=NOW + timedelta(days=1))
+    with uow:
+        for session in (old, old_successor, recent):
+            uow.sessions.add(session)
+
+    with uow:
+        uow.sessions.forget_logins_before(NOW + timedelta(hours=1))
+
+    with uow:
+        assert [uow.sessions.lock_by_hash(h) for h in ("a" * 64, "b" * 64)] == [None, None]
+        assert uow.sessions.lock_by_hash("c" * 64) == recent
+
+
+def test_addresses_last_tried_before_a_time_are_forgotten(uow):
+    old = SignInTries("ada@example.com", failed=2, last_tried_at=NOW)
+    recent = SignInTries("bob@example.com", failed=2, last_tried_at=NOW + timedelta(days=1))
+    with uow:
+        uow.sign_in_tries.save(old)
+        uow.sign_in_tries.save(recent)
+
+    with uow:
+        uow.sign_in_tries.forget_tried_before(NOW + timedelta(hours=1))
+
+    with uow:
+        assert uow.sign_in_tries.lock("ada@example.com") == SignInTries("ada@example.com")
+        assert uow.sign_in_tries.lock("bob@example.com") == recent
+
+
 @pytest.fixture(params=[QuickPasswords, DjangoPasswordPolicy], ids=["quick", "django"])
 def passwords(request):
     return request.param()
@@ -139,7 +171,7 @@ def test_an_address_never_tried_has_no_tries(uow):
 
 
 def test_tries_are_got_back_as_saved_and_forgotten_once_none_failed(uow):
-    tries = SignInTries("ada@example.com", failed=5, locked_until=NOW)
+    tries = SignInTries("ada@example.com", failed=5, locked_until=NOW, last_tried_at=NOW)
     with uow:
         uow.sign_in_tries.save(tries)
     with uow:

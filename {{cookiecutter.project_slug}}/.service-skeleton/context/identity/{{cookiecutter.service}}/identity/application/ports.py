@@ -46,6 +46,10 @@ class SessionRepository(Protocol):
     def revoke_family(self, family_id: UUID, now: datetime) -> None:
         """End every session of one sign-in that is not ended yet."""
 
+    def forget_logins_before(self, signed_in_before: datetime) -> None:
+        """Forget some of the sessions of logins made before `signed_in_before` (every one of
+        them, called often enough): their time is up, and a token of theirs is worth nothing."""
+
 
 class SignInTriesRepository(Protocol):
     def lock(self, email: str) -> SignInTries:
@@ -54,6 +58,10 @@ class SignInTriesRepository(Protocol):
 
     def save(self, tries: SignInTries) -> None:
         """Store the tries of an address; with none failed, forget it."""
+
+    def forget_tried_before(self, tried_before: datetime) -> None:
+        """Forget some of the addresses last tried before `tried_before` (every one of them,
+        called often enough)."""
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):

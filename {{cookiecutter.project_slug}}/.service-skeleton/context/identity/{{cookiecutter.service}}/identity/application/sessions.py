@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from chassis.domain import RuleViolation, TooManyAttempts, Unauthorized
 
 from identity.application.ports import AccessTokenIssuer, IdentityUnitOfWork, PasswordPolicy
-from identity.domain.sessions import RefreshSession, SessionState
-from identity.domain.sign_in import SignInTries
+from identity.domain.sessions import SIGN_IN_LIFETIME, RefreshSession, SessionState
+from identity.domain.sign_in import FORGET_AFTER, SignInTries
 from identity.domain.tokens import TokenPair
 from identity.domain.users import User, normalized_email
 
@@ -49,6 +49,9 @@ def handle_sign_in(
     # The try is counted, and committed, before the password is checked: tries made at the same
     # time count each other, and none waits on another's password check.
     with uow:
+        # Each sign-in tidies up a little: what it and its like leave behind stays bounded.
+        uow.sign_in_tries.forget_tried_before(now - FORGET_AFTER)
+        uow.sessions.forget_logins_before(now - SIGN_IN_LIFETIME)
         tries = uow.sign_in_tries.lock(email)
         if locked_for := tries.locked_for(now):
             raise TooManyAttempts(

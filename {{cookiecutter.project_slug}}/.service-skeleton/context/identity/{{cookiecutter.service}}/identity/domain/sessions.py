@@ -3,7 +3,9 @@
 A refresh token is used once: using it ends it and starts its successor, in
 the same family (one family per login). A spent token used again means it was
 copied, so the whole family is revoked: the thief and the owner both sign in
-again, and only the owner can.
+again, and only the owner can. However often it is refreshed, no session of a
+login lasts past SIGN_IN_LIFETIME after it: then its owner signs in again, and
+its family (spent tokens too) may be forgotten.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID, uuid4
+
+SIGN_IN_LIFETIME = timedelta(days=30)
 
 
 class SessionState(StrEnum):
@@ -29,6 +33,8 @@ class RefreshSession:
     token_hash: str
     created_at: datetime
     expires_at: datetime
+    # When the login this session descends from was made.
+    signed_in_at: datetime
     used_at: datetime | None = None
     revoked_at: datetime | None = None
 
@@ -37,11 +43,20 @@ class RefreshSession:
         cls, *, user_id: UUID, token_hash: str, now: datetime, lifetime: timedelta
     ) -> RefreshSession:
         """The first session of a new login."""
-        return cls(uuid4(), user_id, uuid4(), token_hash, now, now + lifetime)
+        expires_at = min(now + lifetime, now + SIGN_IN_LIFETIME)
+        return cls(uuid4(), user_id, uuid4(), token_hash, now, expires_at, signed_in_at=now)
 
     def successor(self, *, token_hash: str, now: datetime, lifetime: timedelta) -> RefreshSession:
+        """The session that follows this one: as long again, up to its login's end."""
+        expires_at = min(now + lifetime, self.signed_in_at + SIGN_IN_LIFETIME)
         return RefreshSession(
-            uuid4(), self.user_id, self.family_id, token_hash, now, now + lifetime
+            uuid4(),
+            self.user_id,
+            self.family_id,
+            token_hash,
+            now,
+            expires_at,
+            signed_in_at=self.signed_in_at,
         )
 
     def state(self, now: datetime) -> SessionState:

@@ -6,12 +6,16 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from identity import models
 from identity.application.ports import email_taken, no_such_user
 from identity.domain.sessions import RefreshSession
 from identity.domain.sign_in import SignInTries
 from identity.domain.users import User
+
+# Rows a use case that tidies up (signing in) forgets at a time, at most.
+FORGOTTEN_PER_CALL = 100
 
 
 class DjangoUserRepository:
@@ -45,6 +49,7 @@ class DjangoSessionRepository:
             token_hash=session.token_hash,
             created_at=session.created_at,
             expires_at=session.expires_at,
+            signed_in_at=session.signed_in_at,
         )
 
     def lock_by_hash(self, token_hash: str) -> RefreshSession | None:
@@ -60,6 +65,7 @@ class DjangoSessionRepository:
             row.token_hash,
             row.created_at,
             row.expires_at,
+            row.signed_in_at,
             row.used_at,
             row.revoked_at,
         )
@@ -74,6 +80,9 @@ class DjangoSessionRepository:
             revoked_at=now
         )
 
+    def forget_logins_before(self, signed_in_before: datetime) -> None:
+        _forget_some(models.RefreshSession.objects.filter(signed_in_at__lt=signed_in_before))
+
 
 class DjangoSignInTriesRepository:
     def lock(self, email: str) -> SignInTries:
@@ -82,7 +91,7 @@ class DjangoSignInTriesRepository:
             [models.SignInTries(email=email, failed=0)], ignore_conflicts=True
         )
         row = models.SignInTries.objects.select_for_update().get(pk=email)
-        return SignInTries(row.email, row.failed, row.locked_until)
+        return SignInTries(row.email, row.failed, row.locked_until, row.last_tried_at)
 
     def save(self, tries: SignInTries) -> None:
         if tries.failed == 0:
@@ -90,8 +99,20 @@ class DjangoSignInTriesRepository:
             return
         models.SignInTries.objects.update_or_create(
             email=tries.email,
-            defaults={"failed": tries.failed, "locked_until": tries.locked_until},
+            defaults={
+                "failed": tries.failed,
+                "locked_until": tries.locked_until,
+                "last_tried_at": tries.last_tried_at,
+            },
         )
+
+    def forget_tried_before(self, tried_before: datetime) -> None:
+        _forget_some(models.SignInTries.objects.filter(last_tried_at__lt=tried_before))
+
+
+def _forget_some(rows: QuerySet) -> None:
+    # A bounded batch per call, so that the request that tidies up stays quick.
+    rows.model.objects.filter(pk__in=rows.values("pk")[:FORGOTTEN_PER_CALL]).delete()
 
 
 def _user_fields(user: User) -> dict[str, object]:

@@ -1,5 +1,7 @@
 """Accounts and sessions on in-memory repositories: no database."""
 
+from datetime import UTC, datetime, timedelta
+
 import jwt
 import pytest
 
@@ -7,12 +9,14 @@ from chassis.domain import Conflict, RuleViolation, TooManyAttempts, Unauthorize
 
 from identity.application import accounts, sessions
 from identity.domain.events import UserRegistered
-from identity.domain.sign_in import FREE_TRIES, LOCK_STEP
+from identity.domain.sessions import SIGN_IN_LIFETIME, RefreshSession
+from identity.domain.sign_in import FREE_TRIES, LOCK_STEP, SignInTries
 from identity.infrastructure.tokens import JWTAccessTokenIssuer
 
 from tests.fakes import InMemoryIdentityUnitOfWork, QuickPasswords
 
 PASSWORD = "correct horse battery staple"
+LIFETIME = timedelta(days=14)
 
 
 @pytest.fixture
@@ -186,3 +190,17 @@ def test_an_address_nobody_has_is_locked_alike(uow):
 
     with pytest.raises(TooManyAttempts):
         sign_in(uow, email="Nobody@Example.com")
+
+
+def test_signing_in_forgets_old_tries_and_logins_past_their_lifetime(uow):
+    user = register(uow)
+    long_ago = datetime.now(UTC) - SIGN_IN_LIFETIME - timedelta(minutes=1)
+    uow.sign_in_tries.save(SignInTries("eve@example.com", failed=3, last_tried_at=long_ago))
+    uow.sessions.add(
+        RefreshSession.start(user_id=user.id, token_hash="0", now=long_ago, lifetime=LIFETIME)
+    )
+
+    sign_in(uow)
+
+    assert uow.sign_in_tries.rows == {}
+    assert [session.signed_in_at > long_ago for session in uow.sessions.rows.values()] == [True]

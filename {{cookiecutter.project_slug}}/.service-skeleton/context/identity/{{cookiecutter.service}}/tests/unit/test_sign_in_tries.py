@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from identity.domain.sign_in import FREE_TRIES, LOCK_MAX, LOCK_STEP, SignInTries
+from identity.domain.sign_in import FORGET_AFTER, FREE_TRIES, LOCK_MAX, LOCK_STEP, SignInTries
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -31,3 +31,12 @@ def test_a_lock_ends_when_its_time_is_up():
 
     assert tries.locked_for(NOW + LOCK_STEP - timedelta(seconds=1)) == timedelta(seconds=1)
     assert tries.locked_for(NOW + LOCK_STEP) is None
+
+
+def test_tries_are_forgotten_after_a_quiet_while():
+    tries = tried(FREE_TRIES + 3)
+
+    again = tries.tried(NOW + FORGET_AFTER)
+
+    assert (again.failed, again.locked_for(NOW + FORGET_AFTER)) == (1, None)
+    assert FORGET_AFTER > LOCK_MAX
