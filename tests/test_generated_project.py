@@ -31,9 +31,9 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         # `make bench`, small (it boots the system itself, once make dev has stopped): it runs,
         # measures everything, cleans up after itself, and reports every event. Its figures are
         # not checked: a test on two noisy cores cannot judge them.
-        bench_arguments = ["--rounds", "1", "--seconds", "1", "--events-rate", "50", "--events-seconds", "1"]
-        bench_arguments += ["--events-burst", "300", "--events-concurrent", "200"]
-        bench = run([".venv/bin/python", "-m", "scripts.bench", *bench_arguments], cwd=project)
+        options = "--rounds 1 --seconds 1 --events-rate 50 --events-seconds 1"
+        options += " --events-burst 300 --events-concurrent 200"
+        bench = run(["make", "bench", f"BENCH_OPTIONS={options}"], cwd=project)
     finally:
         run(["make", "unprovision"], cwd=project)
 
