@@ -147,6 +147,26 @@ def test_the_event_catalog_is_up_to_date_and_every_subscription_is_published(bak
         )
 
 
+def user_of(url: str) -> str:
+    """The user of a database URL whose password is a Compose reference, such as ${X:?}."""
+    return re.match(r"postgres://([^:@]+):", url).group(1)
+
+
+def test_in_compose_only_the_release_job_connects_as_more_than_the_application(baked, variant):
+    for service in variant.services:
+        containers = yaml.safe_load((baked / f"services/{service}/compose.yaml").read_text())["services"]
+        database, release = containers.pop(f"{service}-db"), containers.pop(f"{service}-release")
+        # The server's superuser is postgres, whose password only the release job is given.
+        assert "POSTGRES_USER" not in database["environment"]
+        assert user_of(release["environment"]["DATABASE_URL"]) == service
+        assert user_of(release["environment"]["DATABASE_ADMIN_URL"]) == "postgres"
+        for name, container in containers.items():
+            environment = container["environment"]
+            assert user_of(environment["DATABASE_URL"]) == f"{service}_app", name
+            beyond = [key for key, value in environment.items() if re.search(r"DATABASE_(ADMIN_)?PASSWORD", value)]
+            assert beyond == [], f"{name} is given the owner's or the superuser's password in {beyond}"
+
+
 def test_gateway_configuration_passes_nginx(baked):
     run(["honcho", "run", "python", "-m", "scripts.gateway", "--check"], cwd=baked)
 

@@ -3,9 +3,11 @@ accepts (kubernetes-validate --strict), hardened and probed, with every service'
 
 from __future__ import annotations
 
+import base64
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -148,6 +150,31 @@ def test_every_variable_a_service_needs_reaches_each_of_its_pods(bakery, kuberne
                 given |= data[("ConfigMap" if kind == "configMapRef" else "Secret", reference["name"])].keys()
             missing = sorted(set(needed[service]) - given)
             assert missing == [], f"{name} ({container['name']}) is not given {missing}"
+
+
+def test_only_the_release_job_and_the_database_read_the_database_secret(manifests, kubernetes_variant):
+    documents, _ = manifests
+    secrets = {d["metadata"]["name"]: d["data"] for d in documents if d["kind"] == "Secret"}
+
+    def user_of(secret: str, key: str = "DATABASE_URL") -> str:
+        return urlsplit(base64.b64decode(secrets[secret][key]).decode()).username
+
+    for name, pod in pod_specs(documents):
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            read = [next(iter(source.values()))["name"] for source in container.get("envFrom", [])]
+            read += [e["valueFrom"]["secretKeyRef"]["name"] for e in container.get("env", []) if "valueFrom" in e]
+            for service in kubernetes_variant.services:
+                database_secret = [secret for secret in read if secret.startswith(f"{service}-database-")]
+                if name in (f"Job {service}-release", f"StatefulSet {service}-db"):
+                    assert database_secret, f"{name} cannot make or run its database"
+                else:
+                    assert database_secret == [], f"{name} ({container['name']}) reads {database_secret}"
+                for secret in database_secret:
+                    if name.startswith("Job"):
+                        assert (user_of(secret), user_of(secret, "DATABASE_ADMIN_URL")) == (service, "postgres")
+    for service in kubernetes_variant.services:
+        (runtime,) = [secret for secret in secrets if secret.startswith(f"{service}-secrets-")]
+        assert user_of(runtime) == f"{service}_app"
 
 
 def test_overlays_differ_where_environments_do(bakery, kubernetes_variant):

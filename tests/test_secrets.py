@@ -24,7 +24,9 @@ def test_every_secret_is_filled_and_strong(tmp_path, cookiecutter_config):
 
     secrets = secrets_of(project)
     services = ("identity", "catalog", "orders", "notifications")
-    expected = {f"{s.upper()}_SECRET_KEY" for s in services} | {f"{s.upper()}_DATABASE_PASSWORD" for s in services}
+    expected = {f"{s.upper()}_SECRET_KEY" for s in services}
+    # Each database's owner, application role and server superuser.
+    expected |= {f"{s.upper()}_DATABASE_{role}PASSWORD" for s in services for role in ("", "APP_", "ADMIN_")}
     expected |= {"RABBITMQ_PASSWORD", "REDIS_PASSWORD", "IDENTITY_SIGNING_KEY", "IDENTITY_STAFF_PASSWORD"}
     expected |= {"DEMO_CUSTOMER_PASSWORD"}
     expected |= {"CHASSIS_DATABASE_PASSWORD"}

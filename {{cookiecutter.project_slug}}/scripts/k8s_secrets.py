@@ -65,17 +65,37 @@ def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def service_secrets(service: str, infrastructure: dict[str, dict[str, str]]) -> dict[str, str]:
+def database_url(service: str, user: str, password: str, database: str | None = None) -> str:
+    return f"postgres://{user}:{password}@{service}-db:5432/{database or service}"
+
+
+def database_secrets(service: str) -> dict[str, str]:
+    """The Secret of the service's database and its release job (chassis.database_roles): the
+    server's superuser, the owner the release migrates as, and the application's role."""
+    admin_password = secret("DATABASE_ADMIN_PASSWORD")
+    return {
+        "POSTGRES_PASSWORD": admin_password,
+        "DATABASE_ADMIN_URL": database_url(service, "postgres", admin_password, "postgres"),
+        "DATABASE_URL": database_url(service, service, secret("DATABASE_PASSWORD")),
+        "DATABASE_APP_URL": database_url(
+            service, f"{service}_app", secret("DATABASE_APP_PASSWORD")
+        ),
+    }
+
+
+def service_secrets(
+    service: str, infrastructure: dict[str, dict[str, str]], app_url: str
+) -> dict[str, str]:
     """The service's Secret: its own secrets and server addresses (what the settings ConfigMap
-    of deploy/k8s/base holds is the same for every service)."""
+    of deploy/k8s/base holds is the same for every service), its database as the application's
+    role (`app_url`)."""
     rabbitmq = infrastructure["rabbitmq"]
-    password = secret("DATABASE_PASSWORD")
     made: dict[Source, Callable[[Variable], str]] = {
         Source.SERVICE_SECRET: lambda v: secret(v.name),
         Source.PROJECT_SECRET: lambda v: secret(v.name),
         # A service's own non-secret settings, as .env.example gives them.
         Source.PROJECT: lambda v: example_settings()[v.name],
-        Source.DATABASE: lambda v: f"postgres://{service}:{password}@{service}-db:5432/{service}",
+        Source.DATABASE: lambda v: app_url,
         Source.CACHE: lambda v: (
             f"redis://:{infrastructure['redis']['REDIS_PASSWORD']}@redis:6379/0"
         ),
@@ -88,13 +108,11 @@ def service_secrets(service: str, infrastructure: dict[str, dict[str, str]]) -> 
     }
     manifest = read_service(SERVICES_DIR / service)
     chassis_settings = {Source.PROJECT, Source.JWKS}  # the settings ConfigMap has them
-    values = {
+    return {
         variable.name: made[variable.source](variable)
         for variable in manifest.needs_set()
         if variable.source not in chassis_settings or variable in manifest.own_variables
     }
-    # Its database's own container reads the password alone.
-    return {"DATABASE_PASSWORD": password, **values}
 
 
 def write_overlay_secrets(overlay: str) -> list[Path]:
@@ -102,7 +120,18 @@ def write_overlay_secrets(overlay: str) -> list[Path]:
     folder = OVERLAYS_DIR / overlay / "secrets"
     folder.mkdir(mode=0o700, exist_ok=True)
     shared = infrastructure(folder)
-    files = {**shared, **{service: service_secrets(service, shared) for service in services()}}
+    files = dict(shared)
+    for service in services():
+        # Both name the application's role and its password: made together, or kept together.
+        pair = [folder / f"{service}.env", folder / f"{service}-database.env"]
+        if any(path.exists() for path in pair) and not all(path.exists() for path in pair):
+            sys.exit(
+                f"error: {overlay} has one of {pair[0].name} and {pair[1].name} without the"
+                " other: remove it, and run this again to make both afresh."
+            )
+        database = database_secrets(service)
+        files[f"{service}-database"] = database
+        files[service] = service_secrets(service, shared, database["DATABASE_APP_URL"])
     written = []
     for name, values in files.items():
         path = folder / f"{name}.env"

@@ -40,7 +40,15 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
 sys.path.insert(0, str(PROJECT_DIR / "libs" / "chassis" / "src"))
 
-from chassis.environment import CELERY, CHASSIS, DJANGO_Q, Source, Variable, in_env_file  # noqa: E402
+from chassis.environment import (  # noqa: E402
+    CELERY,
+    CHASSIS,
+    DJANGO_Q,
+    RELEASE,
+    Source,
+    Variable,
+    in_env_file,
+)
 
 GENERATED = (
     "Written by `make processes` from services/{service}/service.toml: change that, not this."
@@ -267,16 +275,27 @@ def from_env(name: str, fallback: str | None = None) -> str:
     return "${" + f"{name}:?run make setup" + "}"
 
 
-def compose_environment(service: Service) -> dict[str, str]:
-    """The service's variables as Compose gives them, from .env and the other containers."""
-    name, prefix = service.name, service.name.upper()
-    # Each password is required, with its message, by the container that checks it.
-    password = "${" + f"{prefix}_DATABASE_PASSWORD" + "}"
+def compose_database_url(service: str, role: str = "app") -> str:
+    """The service's database in Compose, as its `role`: ``app`` (the application's, which every
+    process but the release job is), ``owner`` or ``admin`` (the server's superuser)."""
+    user = {"app": f"{service}_app", "owner": service, "admin": "postgres"}[role]
+    suffix = {"app": "APP_", "owner": "", "admin": "ADMIN_"}[role]
+    # Required, without a message: a URL stays one word, which YAML lines may not break.
+    password = "${" + f"{service.upper()}_DATABASE_{suffix}PASSWORD:?" + "}"
+    database = "postgres" if role == "admin" else service
+    return f"postgres://{user}:{password}@{service}-db:5432/{database}"
+
+
+def compose_environment(service: Service, *, release: bool = False) -> dict[str, str]:
+    """The service's variables as Compose gives them, from .env and the other containers: to the
+    release job, which makes the database's roles and migrates as its owner, or to the others."""
+    name = service.name
     values: dict[Source, Callable[[Variable], str]] = {
         Source.SERVICE_SECRET: lambda v: from_env(in_env_file(v, name)),
         Source.PROJECT: lambda v: from_env(v.name),
         Source.PROJECT_SECRET: lambda v: from_env(v.name),
-        Source.DATABASE: lambda v: f"postgres://{name}:{password}@{name}-db:5432/{name}",
+        Source.DATABASE: lambda v: compose_database_url(name),
+        Source.DATABASE_ADMIN: lambda v: compose_database_url(name, "admin"),
         Source.CACHE: lambda v: f"redis://:{from_env('REDIS_PASSWORD')}@redis:6379/0",
         Source.BROKER: lambda v: (
             "amqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_USER}"
@@ -284,7 +303,10 @@ def compose_environment(service: Service) -> dict[str, str]:
         Source.MAIL: lambda v: from_env("EMAIL_URL", fallback="smtp://mailpit:1025"),
         Source.JWKS: lambda v: jwks_url("http://identity:8000", "http://keycloak:8080"),
     }
-    environment = {v.name: values[v.source](v) for v in service.needs_set()}
+    variables = [*service.needs_set(), *(RELEASE if release else ())]
+    environment = {v.name: values[v.source](v) for v in variables}
+    if release:
+        environment["DATABASE_URL"] = compose_database_url(name, "owner")
     # Other containers call this one by its service name.
     environment["DJANGO_ALLOWED_HOSTS"] += f",{name}"
     return environment
@@ -312,6 +334,7 @@ def compose(service: Service) -> str:
     }
     environment = compose_environment(service)
     released = {f"{name}-release": {"condition": "service_completed_successfully"}}
+    ready = ["pg_isready", "--host=127.0.0.1", "--username=postgres", f"--dbname={name}"]
 
     def healthy(*servers: str) -> dict[str, dict[str, str]]:
         return {server: {"condition": "service_healthy"} for server in servers}
@@ -328,14 +351,15 @@ def compose(service: Service) -> str:
     containers: dict[str, Any] = {
         f"{name}-db": {
             "image": "postgres:17-alpine",
+            # Its superuser (postgres) is the release job's alone, to make the service's roles.
             "environment": {
                 "POSTGRES_DB": name,
-                "POSTGRES_USER": name,
-                "POSTGRES_PASSWORD": from_env(f"{prefix}_DATABASE_PASSWORD"),
+                "POSTGRES_PASSWORD": from_env(f"{prefix}_DATABASE_ADMIN_PASSWORD"),
             },
             "volumes": [f"{name}-db:/var/lib/postgresql/data"],
+            # Over TCP: while the image sets itself up, its server listens on a socket alone.
             "healthcheck": {
-                "test": ["CMD", "pg_isready", f"--username={name}", f"--dbname={name}"],
+                "test": ["CMD", *ready],
                 "interval": "5s",
                 "timeout": "3s",
                 "retries": 12,
@@ -345,7 +369,7 @@ def compose(service: Service) -> str:
         f"{name}-release": {
             **image,
             "command": ["python", "manage.py", "release"],
-            "environment": environment,
+            "environment": compose_environment(service, release=True),
             "depends_on": healthy(f"{name}-db", "rabbitmq"),
         },
         name: {
@@ -411,14 +435,18 @@ def labels(service: str, component: str) -> dict[str, str]:
     return {"app.kubernetes.io/name": service, "app.kubernetes.io/component": component}
 
 
-def pod(service: str, containers: list[dict[str, Any]], *, after_release: bool) -> dict[str, Any]:
-    """The spec of a pod of `service`, which runs as the image's user and reads its settings."""
-    environment = {
-        "envFrom": [
-            {"configMapRef": {"name": "settings"}},
-            {"secretRef": {"name": f"{service}-secrets"}},
-        ]
-    }
+def pod(
+    service: str, containers: list[dict[str, Any]], *, after_release: bool, release: bool = False
+) -> dict[str, Any]:
+    """The spec of a pod of `service`, which runs as the image's user and reads its settings; the
+    release job's reads its database's secret too, whose DATABASE_URL (the owner's) wins."""
+    sources = [
+        {"configMapRef": {"name": "settings"}},
+        {"secretRef": {"name": f"{service}-secrets"}},
+    ]
+    if release:
+        sources.append({"secretRef": {"name": f"{service}-database"}})
+    environment = {"envFrom": sources}
     spec: dict[str, Any] = {
         "serviceAccountName": service,
         "automountServiceAccountToken": False,
@@ -513,6 +541,7 @@ def workloads(service: Service) -> str:
                                     }
                                 ],
                                 after_release=False,
+                                release=True,
                             ),
                         },
                     },
@@ -610,18 +639,19 @@ def network_policy(name: str) -> tuple[str, dict[str, Any]]:
 def database(service: Service) -> str:
     name = service.name
     selector = labels(name, "database")
-    ready = ["pg_isready", f"--username={name}", f"--dbname={name}"]
+    # Over TCP: while the image sets itself up, its server listens on a socket alone.
+    ready = ["pg_isready", "--host=127.0.0.1", "--username=postgres", f"--dbname={name}"]
     postgres = hardened(
         {
             "name": "postgres",
             "image": "postgres:17-alpine",
+            # Its superuser (postgres) is the release job's alone, to make the service's roles.
             "env": [
                 {"name": "POSTGRES_DB", "value": name},
-                {"name": "POSTGRES_USER", "value": name},
                 {
                     "name": "POSTGRES_PASSWORD",
                     "valueFrom": {
-                        "secretKeyRef": {"name": f"{name}-secrets", "key": "DATABASE_PASSWORD"}
+                        "secretKeyRef": {"name": f"{name}-database", "key": "POSTGRES_PASSWORD"}
                     },
                 },
                 # A folder inside the volume: the volume's root may hold lost+found.
@@ -645,8 +675,8 @@ def database(service: Service) -> str:
     documents = [
         (
             f"The {name} service's own PostgreSQL: nobody else connects to it. For a managed"
-            f" database instead, leave this file out of kustomization.yaml and point"
-            f" DATABASE_URL in {name}-secrets at it. " + GENERATED.format(service=name),
+            f" database instead, leave this file out of kustomization.yaml and point the URLs"
+            f" of {name}-secrets and {name}-database at it. " + GENERATED.format(service=name),
             {
                 "apiVersion": "v1",
                 "kind": "Service",

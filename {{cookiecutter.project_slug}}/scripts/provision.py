@@ -1,10 +1,12 @@
 """Prepare this machine's servers for native runs (`make provision`), or undo it.
 
-For every service in services/: a PostgreSQL role and database of its own,
-named <project>_<service>, with the password from `.env`; a
-services/<service>/.env holding the service's native settings; a release
-(migrations, and the service's own release steps) and its static files
-collected. For the project: a RabbitMQ virtual host and user, both named
+For every service in services/: a PostgreSQL database of its own, named
+<project>_<service>, with its two roles (chassis.database_roles): its owner,
+of the same name, and the application's, <project>_<service>_app, with the
+passwords from `.env`; a services/<service>/.env holding the service's native
+settings (its processes connect as the application's role, its tests as the
+owner, who may make their test database); a release as the owner (migrations,
+and the service's own release steps) and its static files collected. For the project: a RabbitMQ virtual host and user, both named
 <project>. Running it again changes nothing that is already right. Tearing
 down also deletes what the services kept in Redis (keys under <project>:).
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -28,7 +31,8 @@ import psycopg
 import redis
 from psycopg import sql
 
-from chassis.environment import Source, Variable, in_env_file
+from chassis.database_roles import ensure_roles
+from chassis.environment import DATABASE_OWNER_URL, Source, Variable, in_env_file
 
 from scripts.native import MissingServer, postgres, project_env, require_rabbitmq
 from scripts.processes import read_service
@@ -49,6 +53,7 @@ def database_name(service: str) -> str:
 
 
 def provision_database(admin: psycopg.Connection, service: str, password: str) -> None:
+    """A database and its owner alone, for the chassis's tests."""
     name = sql.Identifier(database_name(service))
     role_exists = admin.execute(
         "SELECT 1 FROM pg_roles WHERE rolname = %s", [database_name(service)]
@@ -67,9 +72,10 @@ def provision_database(admin: psycopg.Connection, service: str, password: str) -
 
 
 def teardown_database(admin: psycopg.Connection, service: str) -> None:
-    name = sql.Identifier(database_name(service))
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-    admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
+    name = database_name(service)
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    for role in (name, f"{name}_app"):
+        admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
 class Rabbitmqctl:
@@ -190,12 +196,14 @@ def jwks_url(env: Mapping[str, str]) -> str:
     return f"{env['KEYCLOAK_URL']}/realms/{PROJECT}/protocol/openid-connect/certs"
 
 
-def database_url(env: Mapping[str, str], name: str) -> str:
-    """The URL of <project>_<name> on this machine's PostgreSQL, as its own role."""
+def database_url(env: Mapping[str, str], name: str, *, as_app: bool = False) -> str:
+    """The URL of <project>_<name> on this machine's PostgreSQL, as its owner or as the
+    application's role."""
     admin_url = urlsplit(env["POSTGRES_ADMIN_URL"])
     host = f"{admin_url.hostname or '127.0.0.1'}:{admin_url.port or 5432}"
-    password = env[f"{name.upper()}_DATABASE_PASSWORD"]
-    return f"postgres://{database_name(name)}:{password}@{host}/{database_name(name)}"
+    role = database_name(name) + ("_app" if as_app else "")
+    password = env[f"{name.upper()}_DATABASE_{'APP_' if as_app else ''}PASSWORD"]
+    return f"postgres://{role}:{password}@{host}/{database_name(name)}"
 
 
 def write_env_file(path: Path, whose: str, settings: Mapping[str, str]) -> None:
@@ -213,7 +221,7 @@ def native_value(variable: Variable, env: Mapping[str, str], service: str) -> st
         case Source.PROJECT | Source.PROJECT_SECRET:
             return env[variable.name]
         case Source.DATABASE:
-            return database_url(env, service)
+            return database_url(env, service, as_app=True)
         case Source.CACHE:
             return env["LOCAL_REDIS_URL"]
         case Source.BROKER:
@@ -233,13 +241,16 @@ def write_service_env(env: Mapping[str, str], service: str) -> None:
     settings = {variable.name: native_value(variable, env, service) for variable in variables}
     # This machine's Redis may serve other projects too.
     settings["CACHE_KEY_PREFIX"] = f"{PROJECT}:{service}"  # what teardown_cache deletes
+    # The service's tests make their own database: they connect as the owner (chassis_testing).
+    settings[DATABASE_OWNER_URL.name] = database_url(env, service)
     write_env_file(SERVICES_DIR / service / ".env", service, settings)
 
 
-def manage(service: str, *arguments: str) -> None:
+def manage(service: str, *arguments: str, env: Mapping[str, str] | None = None) -> None:
     subprocess.run(
         [sys.executable, "manage.py", *arguments, "--noinput", "--verbosity=0"],
         cwd=SERVICES_DIR / service,
+        env={**os.environ, **(env or {})},
         check=True,
     )
 
@@ -249,22 +260,32 @@ def write_chassis_env(env: Mapping[str, str]) -> None:
     write_env_file(
         CHASSIS_DIR / ".env",
         "the chassis's tests",
-        {"DATABASE_URL": database_url(env, "chassis"), "BROKER_URL": broker_url(env)},
+        {
+            "DATABASE_URL": database_url(env, "chassis"),
+            "BROKER_URL": broker_url(env),
+            # Its tests make databases and roles as the release job does.
+            "DATABASE_ADMIN_URL": env["POSTGRES_ADMIN_URL"],
+        },
     )
 
 
 def provision(env: Mapping[str, str]) -> None:
     broker = broker_admin(env)
     with postgres(env["POSTGRES_ADMIN_URL"]) as admin:
-        for service in services():
-            provision_database(admin, service, env[f"{service.upper()}_DATABASE_PASSWORD"])
-            write_service_env(env, service)
         provision_database(admin, "chassis", env["CHASSIS_DATABASE_PASSWORD"])
         write_chassis_env(env)
+    for service in services():
+        ensure_roles(
+            admin_url=env["POSTGRES_ADMIN_URL"],
+            owner_url=database_url(env, service),
+            app_url=database_url(env, service, as_app=True),
+            owner_creates_databases=True,
+        )
+        write_service_env(env, service)
     provision_broker(broker, env["RABBITMQ_PASSWORD"])
     print(f"rabbitmq: virtual host {PROJECT} ready")
     for service in services():
-        manage(service, "release")
+        manage(service, "release", env={"DATABASE_URL": database_url(env, service)})
         manage(service, "collectstatic")
         print(f"{service}: database {database_name(service)} ready")
 

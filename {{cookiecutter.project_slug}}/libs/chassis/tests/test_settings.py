@@ -6,7 +6,7 @@ import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from chassis.environment import CELERY, CHASSIS, DJANGO_Q, Source
+from chassis.environment import CELERY, CHASSIS, DJANGO_Q, RELEASE, Source
 from chassis.settings import service_settings
 
 
@@ -146,7 +146,7 @@ def test_the_settings_read_what_chassis_environment_declares_and_nothing_else(
 
     service_settings(base_dir=service_dir)
 
-    declared = {variable.name: variable for variable in (*CHASSIS, *CELERY, *DJANGO_Q)}
+    declared = {variable.name: variable for variable in (*CHASSIS, *RELEASE, *CELERY, *DJANGO_Q)}
     assert sorted(recording.read - declared.keys()) == []
     required = {name for name, v in declared.items() if v.source is not Source.TUNABLE}
     assert sorted(required - recording.read) == []

@@ -29,6 +29,8 @@ class Source(StrEnum):
     # The address of a server, with the service's own credentials: each runtime knows where
     # its servers are.
     DATABASE = "database"
+    # A superuser of the service's database server, for the release job alone.
+    DATABASE_ADMIN = "database admin"
     CACHE = "cache"
     BROKER = "broker"
     MAIL = "mail"
@@ -70,7 +72,12 @@ CHASSIS = (
     variable("JWT_ISSUER", "project", "Whose access tokens to trust."),
     variable("JWT_AUDIENCE", "project", "The audience those tokens must name."),
     variable("JWT_JWKS_URL", "jwks", "Where the issuer publishes its public keys."),
-    variable("DATABASE_URL", "database", "The service's own PostgreSQL database."),
+    variable(
+        "DATABASE_URL",
+        "database",
+        "The service's own PostgreSQL database, as the application's role (the release job's:"
+        " as its owner).",
+    ),
     variable("REDIS_URL", "cache", "The cache, shared by every process of the service."),
     variable(
         "CACHE_KEY_PREFIX", "tunable", "Keeps one service's keys apart (its name unless set)."
@@ -95,6 +102,18 @@ CHASSIS = (
     variable("PORT", "tunable", "The web process's port (8000)."),
     variable("HEARTBEAT_DIR", "tunable", "Where non-HTTP processes beat their heartbeat (/tmp)."),
 )
+
+# Read by the release job alone (manage.py release), which makes the service's two database
+# roles with them (see chassis.database_roles).
+RELEASE = (
+    variable(
+        "DATABASE_ADMIN_URL", "database admin", "A superuser of the database's server (if any)."
+    ),
+    variable("DATABASE_APP_URL", "database", "The database as the application's role."),
+)
+
+# Read by the tests of a native run alone (chassis_testing), which make their own database.
+DATABASE_OWNER_URL = variable("DATABASE_OWNER_URL", "database", "The database as its owner.")
 
 # Read only by a service whose processes need them (see chassis.settings).
 CELERY = (

@@ -158,6 +158,12 @@ def service_settings(
             },
         ],
         "DATABASES": {"default": _database(env, base_dir)},
+        # What the release job makes the database's roles from (see chassis.database_roles).
+        "DATABASE_ROLES": {
+            "ADMIN_URL": env.str("DATABASE_ADMIN_URL", default=""),
+            "OWNER_URL": env.str("DATABASE_URL", default=""),
+            "APP_URL": env.str("DATABASE_APP_URL", default=""),
+        },
         "CACHES": {"default": _cache(env, name)},
         **env.email_url("EMAIL_URL", default="smtp://localhost:25"),
         "EMAIL_TIMEOUT": 10,

@@ -41,11 +41,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from uuid import UUID, uuid4
 
+import environ
 import jwt
 import pytest
 from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from chassis.environment import DATABASE_OWNER_URL
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
@@ -55,6 +58,19 @@ if TYPE_CHECKING:
 # Tests speak plain HTTP to the service, as the gateway does on a developer's
 # machine. Set before Django reads its settings: the middleware reads it once.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+
+
+def _connect_as_the_database_owner() -> None:
+    # A native run's processes connect as the application's role, which may not make the test
+    # database; its tests connect as the owner, named in the service's .env beside it.
+    env_file = Path.cwd() / ".env"
+    if env_file.is_file():
+        environ.Env.read_env(env_file)  # as the settings will, the real environment winning
+    if owner_url := os.environ.get(DATABASE_OWNER_URL.name):
+        os.environ["DATABASE_URL"] = owner_url
+
+
+_connect_as_the_database_owner()
 # Tasks queued by this test run (where a service has Celery tasks) go to a queue of its own,
 # which only its own worker takes; set before Django reads its settings, and passed on to it.
 os.environ.setdefault("CELERY_TASK_QUEUE", f"test-{uuid4().hex[:12]}.tasks")

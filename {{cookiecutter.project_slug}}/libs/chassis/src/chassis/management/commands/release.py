@@ -3,7 +3,9 @@ own release commands.
 
 Everything that must happen once per deployment, before the new version takes
 traffic, runs here: the Compose migrate job, the Kubernetes migration job and
-native provisioning all call `manage.py release`. Declaring a consuming
+native provisioning all call `manage.py release`, as the database's owner. Given
+``DATABASE_ADMIN_URL``, it first makes the database's two roles (see
+chassis.database_roles). Declaring a consuming
 service's queue here means an event published before its consumer first starts
 waits for it instead of being dropped. A service lists its extra steps in the
 RELEASE_COMMANDS setting.
@@ -16,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from chassis.database_roles import ensure_roles
 from chassis.events import broker
 from chassis.events.broker import Topology
 from chassis.events.subscribers import handlers
@@ -29,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
+        roles = settings.DATABASE_ROLES
+        if roles["ADMIN_URL"]:
+            ensure_roles(
+                admin_url=roles["ADMIN_URL"], owner_url=roles["OWNER_URL"], app_url=roles["APP_URL"]
+            )
         if connection.vendor == "postgresql":
             # A migration may rewrite a big table: the release waits for it, however long.
             with connection.cursor() as cursor:
