@@ -6,9 +6,10 @@ of the same name, and the application's, <project>_<service>_app, with the
 passwords from `.env`; a services/<service>/.env holding the service's native
 settings (its processes connect as the application's role, its tests as the
 owner, who may make their test database); a release as the owner (migrations,
-and the service's own release steps) and its static files collected. For the project: a RabbitMQ virtual host and user, both named
-<project>. Running it again changes nothing that is already right. Tearing
-down also deletes what the services kept in Redis (keys under <project>:).
+and the service's own release steps) and its static files collected. For the
+project: a RabbitMQ virtual host and user, both named <project>. Running it
+again changes nothing that is already right. Tearing down also deletes what the
+services kept in Redis (keys under <project>:).
 
     python -m scripts.provision             # provision
     python -m scripts.provision --teardown  # drop all of it again

@@ -12,12 +12,12 @@ own; SIGTERM and SIGINT are passed to its main process only.
 
 A command that has not stopped within ``--stop-within`` seconds of being asked
 (less than the supervisor's own grace), and whatever it leaves behind when it
-ends, is killed, group and all, after saying what each of its threads was
-waiting on (the kernel's wait channel, and the file the pending system call
-reads or writes: a socket to the broker, a pipe to a pool process): honcho waits until every process holding its
+ends, is killed, group and all: honcho waits until every process holding its
 output pipe has gone, and would wait for ever on a child outside the group it
-kills. This process exits with the
-command's status: 0 when the command, asked to stop, was ended by that
+kills. Before the kill it says what each thread of the command was waiting on
+(the kernel's wait channel, and the file the pending system call reads or
+writes: a socket to the broker, a pipe to a pool process). This process exits
+with the command's status: 0 when the command, asked to stop, was ended by that
 SIGTERM (one still starting has no handler for it yet), 128 + N when a signal
 N ended it otherwise (137 when it had to be killed), as a shell reports.
 Should this process be killed, the kernel stops the command as if asked
