@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from chassis.environment import Source, Variable
+from chassis.environment import Source, Variable, app_role
 
 from scripts.create_env import secret_for
 from scripts.processes import read_service
@@ -78,7 +78,7 @@ def database_secrets(service: str) -> dict[str, str]:
         "DATABASE_ADMIN_URL": database_url(service, "postgres", admin_password, "postgres"),
         "DATABASE_URL": database_url(service, service, secret("DATABASE_PASSWORD")),
         "DATABASE_APP_URL": database_url(
-            service, f"{service}_app", secret("DATABASE_APP_PASSWORD")
+            service, app_role(service), secret("DATABASE_APP_PASSWORD")
         ),
     }
 

@@ -47,6 +47,7 @@ from chassis.environment import (  # noqa: E402
     RELEASE,
     Source,
     Variable,
+    app_role,
     in_env_file,
 )
 
@@ -278,7 +279,7 @@ def from_env(name: str, fallback: str | None = None) -> str:
 def compose_database_url(service: str, role: str = "app") -> str:
     """The service's database in Compose, as its `role`: ``app`` (the application's, which every
     process but the release job is), ``owner`` or ``admin`` (the server's superuser)."""
-    user = {"app": f"{service}_app", "owner": service, "admin": "postgres"}[role]
+    user = {"app": app_role(service), "owner": service, "admin": "postgres"}[role]
     suffix = {"app": "APP_", "owner": "", "admin": "ADMIN_"}[role]
     # Required, without a message: a URL stays one word, which YAML lines may not break.
     password = "${" + f"{service.upper()}_DATABASE_{suffix}PASSWORD:?" + "}"

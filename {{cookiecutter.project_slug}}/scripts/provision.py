@@ -33,7 +33,7 @@ import redis
 from psycopg import sql
 
 from chassis.database_roles import ensure_roles
-from chassis.environment import DATABASE_OWNER_URL, Source, Variable, in_env_file
+from chassis.environment import DATABASE_OWNER_URL, Source, Variable, app_role, in_env_file
 
 from scripts.native import MissingServer, postgres, project_env, require_rabbitmq
 from scripts.processes import read_service
@@ -75,7 +75,7 @@ def provision_database(admin: psycopg.Connection, service: str, password: str) -
 def teardown_database(admin: psycopg.Connection, service: str) -> None:
     name = database_name(service)
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    for role in (name, f"{name}_app"):
+    for role in (name, app_role(name)):
         admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
 
 
@@ -202,7 +202,7 @@ def database_url(env: Mapping[str, str], name: str, *, as_app: bool = False) -> 
     application's role."""
     admin_url = urlsplit(env["POSTGRES_ADMIN_URL"])
     host = f"{admin_url.hostname or '127.0.0.1'}:{admin_url.port or 5432}"
-    role = database_name(name) + ("_app" if as_app else "")
+    role = app_role(database_name(name)) if as_app else database_name(name)
     password = env[f"{name.upper()}_DATABASE_{'APP_' if as_app else ''}PASSWORD"]
     return f"postgres://{role}:{password}@{host}/{database_name(name)}"
 

@@ -51,6 +51,11 @@ def variable(name: str, source: str, about: str) -> Variable:
     return Variable(name, Source(source), about)
 
 
+def app_role(owner: str) -> str:
+    """The application's role on the database `owner` owns (see chassis.database_roles)."""
+    return f"{owner}_app"
+
+
 def in_env_file(variable: Variable, service: str) -> str:
     """The name the variable's value has in the project's `.env`: a service's own secret carries
     the service's name (DJANGO_SECRET_KEY of orders is ORDERS_SECRET_KEY); the rest their own."""
