@@ -17,10 +17,10 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from chassis.environment import Source, Variable, app_role
+from chassis.environment import Source, Variable
 
 from scripts.create_env import secret_for
-from scripts.processes import read_service
+from scripts.processes import container_database_url, read_service
 from scripts.project import (
     PROJECT_DIR,
     SERVICES_DIR,
@@ -65,21 +65,15 @@ def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
     }
 
 
-def database_url(service: str, user: str, password: str, database: str | None = None) -> str:
-    return f"postgres://{user}:{password}@{service}-db:5432/{database or service}"
-
-
 def database_secrets(service: str) -> dict[str, str]:
     """The Secret of the service's database and its release job (chassis.database_roles): the
     server's superuser, the owner the release migrates as, and the application's role."""
     admin_password = secret("DATABASE_ADMIN_PASSWORD")
     return {
         "POSTGRES_PASSWORD": admin_password,
-        "DATABASE_ADMIN_URL": database_url(service, "postgres", admin_password, "postgres"),
-        "DATABASE_URL": database_url(service, service, secret("DATABASE_PASSWORD")),
-        "DATABASE_APP_URL": database_url(
-            service, app_role(service), secret("DATABASE_APP_PASSWORD")
-        ),
+        "DATABASE_ADMIN_URL": container_database_url(service, "admin", admin_password),
+        "DATABASE_URL": container_database_url(service, "owner", secret("DATABASE_PASSWORD")),
+        "DATABASE_APP_URL": container_database_url(service, "app", secret("DATABASE_APP_PASSWORD")),
     }
 
 

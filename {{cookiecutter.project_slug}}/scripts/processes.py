@@ -276,15 +276,35 @@ def from_env(name: str, fallback: str | None = None) -> str:
     return "${" + f"{name}:?run make setup" + "}"
 
 
+# The superuser of a service's own PostgreSQL server (Compose, Kubernetes): the release job's alone,
+# to make the service's roles (chassis.database_roles).
+DATABASE_SUPERUSER = "postgres"
+
+
+def container_database_url(service: str, role: str, password: str) -> str:
+    """The service's database on its own server, `<service>-db`, as `role`: ``app`` (the
+    application's, which every process but the release job is), ``owner`` or ``admin``."""
+    user = {"app": app_role(service), "owner": service, "admin": DATABASE_SUPERUSER}[role]
+    database = DATABASE_SUPERUSER if role == "admin" else service
+    return f"postgres://{user}:{password}@{service}-db:5432/{database}"
+
+
+def database_ready(service: str) -> list[str]:
+    # Over TCP: while the image sets itself up, its server listens on a socket alone.
+    return [
+        "pg_isready",
+        "--host=127.0.0.1",
+        f"--username={DATABASE_SUPERUSER}",
+        f"--dbname={service}",
+    ]
+
+
 def compose_database_url(service: str, role: str = "app") -> str:
-    """The service's database in Compose, as its `role`: ``app`` (the application's, which every
-    process but the release job is), ``owner`` or ``admin`` (the server's superuser)."""
-    user = {"app": app_role(service), "owner": service, "admin": "postgres"}[role]
+    """The service's database in Compose, as `role` (see :func:`container_database_url`)."""
     suffix = {"app": "APP_", "owner": "", "admin": "ADMIN_"}[role]
     # Required, without a message: a URL stays one word, which YAML lines may not break.
     password = "${" + f"{service.upper()}_DATABASE_{suffix}PASSWORD:?" + "}"
-    database = "postgres" if role == "admin" else service
-    return f"postgres://{user}:{password}@{service}-db:5432/{database}"
+    return container_database_url(service, role, password)
 
 
 def compose_environment(service: Service, *, release: bool = False) -> dict[str, str]:
@@ -341,7 +361,6 @@ def compose(service: Service) -> str:
     }
     environment = compose_environment(service)
     released = {f"{name}-release": {"condition": "service_completed_successfully"}}
-    ready = ["pg_isready", "--host=127.0.0.1", "--username=postgres", f"--dbname={name}"]
 
     def healthy(*servers: str) -> dict[str, dict[str, str]]:
         return {server: {"condition": "service_healthy"} for server in servers}
@@ -358,15 +377,13 @@ def compose(service: Service) -> str:
     containers: dict[str, Any] = {
         f"{name}-db": {
             "image": "postgres:17-alpine",
-            # Its superuser (postgres) is the release job's alone, to make the service's roles.
             "environment": {
                 "POSTGRES_DB": name,
                 "POSTGRES_PASSWORD": from_env(f"{prefix}_DATABASE_ADMIN_PASSWORD"),
             },
             "volumes": [f"{name}-db:/var/lib/postgresql/data"],
-            # Over TCP: while the image sets itself up, its server listens on a socket alone.
             "healthcheck": {
-                "test": ["CMD", *ready],
+                "test": ["CMD", *database_ready(name)],
                 "interval": "5s",
                 "timeout": "3s",
                 "retries": 12,
@@ -646,13 +663,11 @@ def network_policy(name: str) -> tuple[str, dict[str, Any]]:
 def database(service: Service) -> str:
     name = service.name
     selector = labels(name, "database")
-    # Over TCP: while the image sets itself up, its server listens on a socket alone.
-    ready = ["pg_isready", "--host=127.0.0.1", "--username=postgres", f"--dbname={name}"]
+    ready = database_ready(name)
     postgres = hardened(
         {
             "name": "postgres",
             "image": "postgres:17-alpine",
-            # Its superuser (postgres) is the release job's alone, to make the service's roles.
             "env": [
                 {"name": "POSTGRES_DB", "value": name},
                 {

@@ -32,6 +32,12 @@ from chassis.events.outbox import DomainEvent, publish
 EntityT = TypeVar("EntityT")
 
 
+def forget_some(rows: QuerySet[Any], at_most: int) -> int:
+    """Delete at most `at_most` of `rows`, in one short statement; how many went. Called again
+    and again, it prunes a table with no long delete holding its locks, or its caller."""
+    return rows.model.objects.filter(pk__in=rows.values("pk")[:at_most]).delete()[0]
+
+
 class EntityPage(Sequence[EntityT]):
     def __init__(self, rows: QuerySet[Any], to_entity: Callable[[Model], EntityT]) -> None:
         self._rows = rows

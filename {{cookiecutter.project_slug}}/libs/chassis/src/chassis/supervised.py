@@ -72,14 +72,14 @@ def _waits(group: int) -> list[str]:
             if os.getpgid(pid) != group:
                 continue
             command = (task.parent.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            channel = (task / "wchan").read_text().strip("0") or "running"
-            line = f"  pid {pid} thread {task.name} in {channel}"
+            channel = (task / "wchan").read_text()
+            line = f"  pid {pid} thread {task.name} in {channel if channel not in ('', '0') else 'running'}"
+            # "running", or the call's number and its arguments in hexadecimal.
             call = (task / "syscall").read_text().split()
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                if int(call[0]) not in CALLS_ON_A_FILE:
-                    raise ValueError(call)
-                target = os.readlink(task.parent.parent / "fd" / str(int(call[1], 16)))
-                line += f" on {target}" + (f" (to {peers[target]})" if target in peers else "")
+            if len(call) > 1 and call[0].isdigit() and int(call[0]) in CALLS_ON_A_FILE:
+                with contextlib.suppress(OSError):
+                    target = os.readlink(task.parent.parent / "fd" / str(int(call[1], 16)))
+                    line += f" on {target}" + (f" (to {peers[target]})" if target in peers else "")
             lines.append(f"{line}: {' '.join(command.split())[:120]}")
     return lines
 

@@ -58,6 +58,7 @@ from chassis.events.relay import Backoff
 from chassis.events.subscribers import handlers
 from chassis.heartbeat import beat
 from chassis.models import InboxMessage
+from chassis.persistence import forget_some
 
 logger = logging.getLogger(__name__)
 
@@ -275,9 +276,8 @@ class Consumer:
 
 
 def _forget_inbox_rows(*, handled_before: datetime) -> None:
-    # A bounded batch per turn: a first prune of a long-grown inbox never holds the consumer long.
-    old = InboxMessage.objects.filter(handled_at__lt=handled_before).values("event_id")
-    InboxMessage.objects.filter(event_id__in=old[:PRUNE_BATCH]).delete()
+    # Bounded batches: a first prune of a long-grown inbox never holds the consumer long.
+    forget_some(InboxMessage.objects.filter(handled_at__lt=handled_before), PRUNE_BATCH)
 
 
 def _record_in_inbox(events: list[Event]) -> set[str]:

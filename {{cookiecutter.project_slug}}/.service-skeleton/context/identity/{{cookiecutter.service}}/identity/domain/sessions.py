@@ -43,7 +43,7 @@ class RefreshSession:
         cls, *, user_id: UUID, token_hash: str, now: datetime, lifetime: timedelta
     ) -> RefreshSession:
         """The first session of a new login."""
-        expires_at = min(now + lifetime, now + SIGN_IN_LIFETIME)
+        expires_at = now + min(lifetime, SIGN_IN_LIFETIME)
         return cls(uuid4(), user_id, uuid4(), token_hash, now, expires_at, signed_in_at=now)
 
     def successor(self, *, token_hash: str, now: datetime, lifetime: timedelta) -> RefreshSession:

@@ -6,7 +6,8 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+
+from chassis.persistence import forget_some
 
 from identity import models
 from identity.application.ports import email_taken, no_such_user
@@ -81,7 +82,10 @@ class DjangoSessionRepository:
         )
 
     def forget_logins_before(self, signed_in_before: datetime) -> None:
-        _forget_some(models.RefreshSession.objects.filter(signed_in_at__lt=signed_in_before))
+        forget_some(
+            models.RefreshSession.objects.filter(signed_in_at__lt=signed_in_before),
+            FORGOTTEN_PER_CALL,
+        )
 
 
 class DjangoSignInTriesRepository:
@@ -107,12 +111,9 @@ class DjangoSignInTriesRepository:
         )
 
     def forget_tried_before(self, tried_before: datetime) -> None:
-        _forget_some(models.SignInTries.objects.filter(last_tried_at__lt=tried_before))
-
-
-def _forget_some(rows: QuerySet) -> None:
-    # A bounded batch per call, so that the request that tidies up stays quick.
-    rows.model.objects.filter(pk__in=rows.values("pk")[:FORGOTTEN_PER_CALL]).delete()
+        forget_some(
+            models.SignInTries.objects.filter(last_tried_at__lt=tried_before), FORGOTTEN_PER_CALL
+        )
 
 
 def _user_fields(user: User) -> dict[str, object]:

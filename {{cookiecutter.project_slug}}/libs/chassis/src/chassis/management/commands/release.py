@@ -5,9 +5,9 @@ Everything that must happen once per deployment, before the new version takes
 traffic, runs here: the Compose migrate job, the Kubernetes migration job and
 native provisioning all call `manage.py release`, as the database's owner. Given
 ``DATABASE_ADMIN_URL``, it first makes the database's two roles (see
-chassis.database_roles). Declaring a consuming
-service's queue here means an event published before its consumer first starts
-waits for it instead of being dropped. A service lists its extra steps in the
+chassis.database_roles). Declaring a consuming service's queue here means an
+event published before its consumer first starts waits for it instead of being
+dropped. A service lists its extra steps in the
 RELEASE_COMMANDS setting.
 """
 
