@@ -46,7 +46,7 @@ def assign_free_ports(project: Path) -> str:
     """Give the gateway and every service a free port in the project's .env; the gateway's URL."""
     env_file = project / ".env"
     lines = env_file.read_text().splitlines()
-    port_lines = [number for number, line in enumerate(lines) if re.match(r"[A-Z0-9]+_PORT=", line)]
+    port_lines = [number for number, line in enumerate(lines) if re.match(r"[A-Z0-9_]+_PORT=", line)]
     for number, port in zip(port_lines, free_ports(len(port_lines)), strict=True):
         lines[number] = f"{lines[number].partition('=')[0]}={port}"
     env_file.write_text("\n".join(lines) + "\n")
@@ -164,7 +164,7 @@ def ancestry() -> set[int]:
 
 
 def leftovers(slug: str) -> list[str]:
-    """Databases, roles, RabbitMQ virtual hosts or users, and Redis keys still named after the
+    """Databases, roles, RabbitMQ virtual hosts or users, and Redis keys or users still named after the
     project."""
     with psycopg.connect(f"{POSTGRES}/postgres") as connection:
         found = [
@@ -180,6 +180,9 @@ def leftovers(slug: str) -> list[str]:
             ["rabbitmqctl", "--quiet", f"list_{kind}", "--no-table-headers"], capture_output=True, text=True, check=True
         )
         found += [f"rabbitmq {kind} {line}" for line in listing.stdout.splitlines() if line.startswith(slug)]
-    keys = redis.Redis.from_url(REDIS_URL).scan_iter(match=f"{slug}:*", count=500)
-    found += [f"redis key {key.decode()}" for key in keys]
+    with redis.Redis.from_url(REDIS_URL) as client:
+        keys = client.scan_iter(match=f"{slug}:*", count=500)
+        found += [f"redis key {key.decode()}" for key in keys]
+        users = [user.decode() for user in client.execute_command("ACL", "USERS")]
+        found += [f"redis user {user}" for user in users if user.startswith(f"{slug}_")]
     return found

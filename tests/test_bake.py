@@ -10,6 +10,7 @@ from pathlib import Path
 
 import compose
 import yaml
+from dotenv import dotenv_values
 
 from tests.conftest import run, services_of, text_files
 from tests.variants import VARIANTS
@@ -158,7 +159,7 @@ def test_in_compose_every_container_of_a_service_is_hardened_as_in_kubernetes(ba
         del containers[f"{service}-db"]  # the postgres image's own entrypoint needs root to start
         for name, container in containers.items():
             assert container["read_only"] is True, name
-            assert container["tmpfs"] == ["/tmp"], name
+            assert container["tmpfs"] == ["/tmp"], name  # noqa: S108 - the mount, not a file
             assert container["cap_drop"] == ["ALL"], name
             assert container["security_opt"] == ["no-new-privileges:true"], name
 
@@ -176,6 +177,47 @@ def test_in_compose_only_the_release_job_connects_as_more_than_the_application(b
             assert user_of(environment["DATABASE_URL"]) == f"{service}_app", name
             beyond = [key for key, value in environment.items() if re.search(r"DATABASE_(ADMIN_)?PASSWORD", value)]
             assert beyond == [], f"{name} is given the owner's or the superuser's password in {beyond}"
+
+
+def test_in_compose_every_service_has_a_broker_user_of_its_own_with_narrow_rights(baked, variant):
+    configuration = json.loads(run([COMPOSE, "config", "--format", "json"], cwd=baked).stdout)
+    env = dotenv_values(baked / ".env")
+    slug = configuration["name"]
+    mounted = {config["source"]: config["target"] for config in configuration["services"]["rabbitmq"]["configs"]}
+    loaded = configuration["configs"]["rabbitmq-definitions"]["content"]
+    assert "definitions.local.path = /etc/rabbitmq/definitions\n" in loaded
+    administrator = json.loads(configuration["configs"]["rabbitmq-administrator"]["content"])
+    assert administrator["users"][0]["name"] == env["RABBITMQ_USER"]
+    assert administrator["users"][0]["password_hash"] == env["RABBITMQ_PASSWORD_HASH"]
+    for service in variant.services:
+        assert mounted[f"{service}-rabbitmq-user"] == f"/etc/rabbitmq/definitions/{service}.json"
+        # `config` writes a "$" of the content as Compose reads it, "$$".
+        content = configuration["configs"][f"{service}-rabbitmq-user"]["content"].replace("$$", "$")
+        definitions = json.loads(content)
+        (user,) = definitions["users"]
+        assert user["name"] == f"{slug}.{service}"
+        assert user["password_hash"] == env[f"{service.upper()}_BROKER_PASSWORD_HASH"]
+        assert user["tags"] == []
+        (rights,) = definitions["permissions"]
+        own = [service, f"{service}.dead-letter", f"{service}.retry.5s", f"{service}.tasks", f"{service}.redelivery"]
+        others = [name for other in variant.services if other != service for name in (other, f"{other}.tasks")]
+        for kind in ("configure", "write", "read"):
+            assert all(re.fullmatch(rights[kind], name) for name in own), (service, kind)
+            assert not any(re.fullmatch(rights[kind], name) for name in [*others, "amq.default"]), (service, kind)
+        # Only the events exchange beyond its own names, and nobody configures it.
+        assert not re.fullmatch(rights["configure"], "events")
+        assert re.fullmatch(rights["write"], "events")
+        (topics,) = definitions["topic_permissions"]
+        assert topics["exchange"] == "events"
+        assert topics["write"] == f"^{service}\\."
+        assert {exchange["name"] for exchange in definitions["exchanges"]} == {"events", "events.unroutable"}
+        # Each process of the service connects as that user, with its password.
+        containers = yaml.safe_load((baked / f"services/{service}/compose.yaml").read_text())["services"]
+        for name, container in containers.items():
+            if "BROKER_URL" in container.get("environment", {}):
+                url = configuration["services"][name]["environment"]["BROKER_URL"]
+                password = env[f"{service.upper()}_BROKER_PASSWORD"]
+                assert url == f"amqp://{slug}.{service}:{password}@rabbitmq:5672/{slug}", name
 
 
 def test_gateway_configuration_passes_nginx(baked):

@@ -1,6 +1,7 @@
 """`make provision` administers RabbitMQ with rabbitmqctl on a developer's machine, and over the
 management API where there is none (CI's service containers, RABBITMQ_ADMIN_URL): both give the
-project its virtual host, user and permissions, and take them away again."""
+project its virtual host, a user per service with rights to that service's own names and events
+alone, and take them away again."""
 
 from __future__ import annotations
 
@@ -54,13 +55,34 @@ def management_api():
             run(["rabbitmq-plugins", "disable", "--quiet", PLUGIN], cwd=TEMPLATE_DIR)
 
 
-def provision(project: Path, admin_url: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+def provision(project: Path, admin_url: str | None, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Provision with the management API at `admin_url`, or with rabbitmqctl."""
     return run(
         ["python", "-m", "scripts.provision", *arguments],
         cwd=project,
-        env={**project_libraries(project), "RABBITMQ_ADMIN_URL": admin_url},
+        env={**project_libraries(project), **({"RABBITMQ_ADMIN_URL": admin_url} if admin_url else {})},
         check=False,
     )
+
+
+def own_names(service: str) -> str:
+    return rf"^({service}|{service}[.@].*|reply\.{service}\.pidbox|[0-9a-f-]+\.reply\.{service}\.pidbox)$"
+
+
+def rights_of(slug: str, service: str) -> str:
+    with_events = own_names(service).replace(")$", "|events)$")
+    return f"{slug}.{service}\t{own_names(service)}\t{with_events}\t{with_events}"
+
+
+CHASSIS_TESTS = r"^(test|bench)-[0-9a-f]+([.@].*)?$"
+
+
+def topic_permissions(vhost: str) -> list[str]:
+    listed = run(
+        ["rabbitmqctl", "--quiet", "list_topic_permissions", "--vhost", vhost, "--no-table-headers"],
+        cwd=TEMPLATE_DIR,
+    )
+    return sorted(listed.stdout.splitlines())
 
 
 def permissions(vhost: str) -> list[str]:
@@ -79,20 +101,98 @@ def test_provisioning_over_the_management_api(tmp_path, cookiecutter_config, man
     try:
         provisioned = provision(project, management_api)
         assert provisioned.returncode == 0, provisioned.stderr
-        assert permissions(slug) == [f"{slug}\t.*\t.*\t.*"]
+        expected = [rights_of(slug, "ab"), f"{slug}.chassis\t{CHASSIS_TESTS}\t{CHASSIS_TESTS}\t{CHASSIS_TESTS}"]
+        assert sorted(permissions(slug)) == expected
+        assert topic_permissions(slug) == [f"{slug}.ab\tevents\t^ab\\.\t.*", f"{slug}.chassis\tevents\t.*\t.*"]
         # The service's own settings reach the virtual host with the user made for it.
         broker_url = dotenv_values(project / "services/ab/.env")["BROKER_URL"]
         pika.BlockingConnection(pika.URLParameters(broker_url)).close()
 
         again = provision(project, management_api)  # the same, once more: nothing changes
         assert again.returncode == 0, again.stderr
-        assert permissions(slug) == [f"{slug}\t.*\t.*\t.*"]
+        assert sorted(permissions(slug)) == expected
 
         refused = provision(project, management_api.replace("guest:guest", "guest:wrong"))
         assert refused.returncode == 1
         assert f"error: RabbitMQ's management API at {API}/api: HTTP Error 401" in refused.stderr
     finally:
         torn_down = provision(project, management_api, "--teardown")
+
+    assert torn_down.returncode == 0, torn_down.stderr
+    assert leftovers(slug) == []
+
+
+class Refused(AssertionError):
+    pass
+
+
+def refused(url: str, attempt) -> str:
+    """What the broker says when `attempt(channel)`, on a channel of `url`'s user, is refused."""
+    with pika.BlockingConnection(pika.URLParameters(url)) as amqp:
+        channel = amqp.channel()
+        channel.confirm_delivery()
+        try:
+            attempt(channel)
+        except pika.exceptions.ChannelClosedByBroker as closed:
+            return f"{closed.reply_code} {closed.reply_text}"
+    raise Refused("the broker let it happen")
+
+
+def test_each_service_uses_its_own_queues_and_publishes_its_own_events_alone(tmp_path, cookiecutter_config):
+    slug = unique_name()
+    project = bake(tmp_path, cookiecutter_config, project_slug=slug, services="ab,cd", auth_provider="keycloak")
+    try:
+        provisioned = provision(project, None)
+        assert provisioned.returncode == 0, provisioned.stderr
+        ab, cd = (dotenv_values(project / f"services/{name}/.env")["BROKER_URL"] for name in ("ab", "cd"))
+        assert ab.startswith(f"amqp://{slug}.ab:") and cd.startswith(f"amqp://{slug}.cd:")
+        assert dotenv_values(project / "libs/chassis/.env")["BROKER_URL"].startswith(f"amqp://{slug}.chassis:")
+        assert ab.split(":")[2] != cd.split(":")[2]  # passwords, each its own
+
+        # cd does all it needs: its queues, bound to others' events, its Celery's names.
+        with pika.BlockingConnection(pika.URLParameters(cd)) as amqp:
+            channel = amqp.channel()
+            channel.confirm_delivery()
+            channel.exchange_declare("events", passive=True)  # declared by provisioning
+            channel.queue_declare("cd", durable=True)
+            channel.queue_bind("cd", "events", routing_key="ab.#")
+            channel.basic_publish("events", "cd.item.created.v1", b"{}")
+            channel.exchange_declare("cd.tasks", "direct", durable=True)
+            channel.queue_declare("cd.tasks", durable=True)
+            channel.queue_bind("cd.tasks", "cd.tasks", routing_key="cd.tasks")
+            channel.exchange_declare("cd.pidbox", "fanout")
+            channel.exchange_declare("reply.cd.pidbox", "direct")
+            channel.queue_declare("cd@host.cd.pidbox", exclusive=True)
+            channel.queue_declare(f"{'0' * 8}-1111-2222-3333-{'4' * 12}.reply.cd.pidbox", exclusive=True)
+        # ab publishes its own events, which reach cd's queue.
+        with pika.BlockingConnection(pika.URLParameters(ab)) as amqp:
+            channel = amqp.channel()
+            channel.confirm_delivery()
+            channel.basic_publish("events", "ab.item.created.v1", b"{}")
+        with pika.BlockingConnection(pika.URLParameters(cd)) as amqp:
+            method, _, _ = amqp.channel().basic_get("cd", auto_ack=True)
+            assert method is not None and method.routing_key == "ab.item.created.v1"
+
+        # ab can do nothing to cd's names nor in cd's name.
+        attempts = {
+            "publish cd's event": lambda c: c.basic_publish("events", "cd.item.created.v1", b"{}"),
+            "publish to cd's queue directly": lambda c: c.basic_publish("", "cd", b"{}"),
+            "consume cd's queue": lambda c: c.basic_get("cd"),
+            "delete cd's queue": lambda c: c.queue_delete("cd"),
+            "declare a queue of cd's": lambda c: c.queue_declare("cd.dead-letter", durable=True),
+            "purge cd's task queue": lambda c: c.queue_purge("cd.tasks"),
+            "bind cd's queue": lambda c: c.queue_bind("cd", "events", routing_key="#"),
+            "command cd's workers": lambda c: c.basic_publish("cd.pidbox", "", b"{}"),
+            "declare the shared exchange": lambda c: c.exchange_declare("events", "topic", durable=True),
+            "delete the shared exchange": lambda c: c.exchange_delete("events"),
+        }
+        answers = {what: refused(ab, attempt) for what, attempt in attempts.items()}
+        assert all(answer.startswith("403 ACCESS_REFUSED") for answer in answers.values()), answers
+        assert f"access to topic 'cd.item.created.v1' in exchange 'events' in vhost '{slug}'" in (
+            answers["publish cd's event"]
+        )
+    finally:
+        torn_down = provision(project, None, "--teardown")
 
     assert torn_down.returncode == 0, torn_down.stderr
     assert leftovers(slug) == []

@@ -1,17 +1,25 @@
-"""The gateway limits each client on its own: behind a proxy it trusts (a Kubernetes Ingress
-controller) the client is the address that proxy saw, from its X-Forwarded-For; from anywhere
-else the header is the client's own word, and sending another does not buy a fresh bucket.
+"""What the gateway believes of a client. Behind a proxy it trusts (a Kubernetes Ingress
+controller) the client is the address that proxy saw, from its X-Forwarded-For, and the scheme
+is the one that proxy saw; from anywhere else those headers are the client's own word: sending
+another does not buy a fresh bucket, nor https. A request id is kept only when it is one; the
+admin is not on the public port but on the operators'; the registry is rate-limited.
 
-The real nginx of a baked project runs, with no service behind it: a request the limiter lets
-through fails upstream (502), one it stops is a 429, which is all these tests look at."""
+The real nginx of a baked project runs. With no service behind it, a request the limiter lets
+through fails upstream (502) and one it stops is a 429; where a test must see what a service
+receives, a recorder of its own stands in for the first service."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -24,6 +32,7 @@ REQUESTS = 12
 # A bucket holds the first request and BURST more; the rest of REQUESTS are limited.
 BURST = 3
 LIMITED = {"GATEWAY_RATE_LIMIT": "1r/m", "GATEWAY_BURST": str(BURST)}
+UNLIMITED = {"GATEWAY_RATE_LIMIT": "1000r/s", "GATEWAY_BURST": "1000"}
 
 Gateway = Callable[..., str]
 
@@ -63,6 +72,44 @@ def gateway(project: Path) -> Iterator[Gateway]:
         process.wait(timeout=30)
 
 
+class Recorder(ThreadingHTTPServer):
+    """A stand-in for a service: answers 200 to anything and keeps each request's path and headers."""
+
+    def __init__(self, port: int) -> None:
+        self.seen: list[tuple[str, dict[str, str]]] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                recorder.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status":"ready"}')
+
+            do_POST = do_GET
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", port), Handler)
+
+
+def env_setting(project: Path, name: str) -> str:
+    return re.search(rf"^{name}=(.*)$", (project / ".env").read_text(), re.M).group(1)
+
+
+@pytest.fixture
+def recorded(project: Path, gateway: Gateway) -> Iterator[tuple[str, Recorder]]:
+    """The gateway (its first service's URL) with a recorder in that service's place."""
+    url = gateway(**UNLIMITED)
+    recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    yield url, recorder
+    recorder.shutdown()
+    recorder.server_close()
+
+
 def answers(url: str) -> bool:
     try:
         return httpx.get(url).status_code == 200
@@ -97,7 +144,91 @@ def test_behind_a_trusted_proxy_each_client_has_a_bucket_of_its_own(gateway):
     assert limited_count(url, lambda n: f"198.51.100.{n}, 192.0.2.7") == REQUESTS - 1 - BURST
 
 
+def test_a_limited_request_gets_the_headers_of_every_response(gateway):
+    url = gateway()
+    with httpx.Client() as client:
+        limited = [r for r in (client.get(url) for _ in range(REQUESTS)) if r.status_code == 429]
+
+    assert limited
+    for response in limited:
+        assert response.headers["Retry-After"] == "1"
+        assert json.loads(response.text)["request_id"] == response.headers["X-Request-ID"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_url_too_long_is_refused_in_problem_json(gateway):
+    url = gateway(**UNLIMITED)
+    refused = httpx.get(url, params={"search": "a" * 9000})
+
+    assert refused.status_code == 414
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(refused.text)["request_id"] == refused.headers["X-Request-ID"]
+
+
 def test_behind_a_trusted_proxy_a_request_without_the_header_is_the_proxy_itself(gateway):
     url = gateway(GATEWAY_TRUSTED_PROXIES="127.0.0.1")
 
     assert limited_count(url, lambda _: None) == REQUESTS - 1 - BURST
+
+
+def test_a_request_id_is_kept_when_it_is_one_and_replaced_when_it_is_not(recorded):
+    url, recorder = recorded
+    mine = str(uuid.uuid4())
+    kept = httpx.get(url, headers={"X-Request-ID": mine})
+    assert kept.headers["X-Request-ID"] == recorder.seen[-1][1]["x-request-id"] == mine
+
+    for forged in ('x", "admin": true, "y": "', "<script>", "a" * 300, "1234"):
+        answered = httpx.get(url + "no/such/page/../../../../../nothing", headers={"X-Request-ID": forged})
+        replaced = answered.headers["X-Request-ID"]
+        assert re.fullmatch(r"[0-9a-f]{32}", replaced), replaced
+        # The gateway's own error body is JSON still, naming the id it made.
+        assert json.loads(answered.text)["request_id"] == replaced
+        assert httpx.get(url, headers={"X-Request-ID": forged}).headers["X-Request-ID"] != forged
+        assert recorder.seen[-1][1]["x-request-id"] != forged
+
+
+def test_x_forwarded_proto_is_believed_from_a_trusted_proxy_alone(project, gateway):
+    for trusted, expected in (("unix:", "http"), ("127.0.0.1", "https")):
+        url = gateway(GATEWAY_TRUSTED_PROXIES=trusted, **UNLIMITED)
+        recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
+        threading.Thread(target=recorder.serve_forever, daemon=True).start()
+        try:
+            answered = httpx.get(url, headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
+        finally:
+            recorder.shutdown()
+            recorder.server_close()
+        assert recorder.seen[-1][1]["x-forwarded-proto"] == expected
+        assert ("Strict-Transport-Security" in answered.headers) == (expected == "https")
+
+
+def test_the_admin_is_served_on_the_operators_port_alone(project, recorded):
+    url, recorder = recorded
+    service = services_of(project)[0]
+    admin = f"/api/{service}/admin/"
+
+    public = httpx.get(url.removesuffix(f"/api/{service}/") + admin)
+    assert public.status_code == 404
+    assert public.headers["Content-Type"] == "application/problem+json"
+    assert not any(path.startswith(admin) for path, _ in recorder.seen)
+
+    operators = f"http://127.0.0.1:{env_setting(project, 'GATEWAY_OPERATOR_PORT')}"
+    assert httpx.get(operators + admin).status_code == 200
+    assert recorder.seen[-1][0] == admin
+    # Nothing but the admin (and the files it shows) is there.
+    assert httpx.get(f"{operators}/api/{service}/products/").status_code == 404
+
+
+def test_the_registry_asks_the_services_only_as_often_as_it_answers_and_is_limited(project, recorded):
+    url, recorder = recorded
+    registry = url.removesuffix(f"/api/{services_of(project)[0]}/") + "/registry"
+    with httpx.Client() as client:
+        answers = [client.get(registry) for _ in range(60)]
+    statuses = [answer.status_code for answer in answers]
+
+    assert set(statuses) == {200, 429}
+    service = services_of(project)[0]
+    entry = next(e for e in answers[0].json()["services"] if e["name"] == service)
+    assert entry["health"] == {"status": "ready"}
+    assert entry["upstream"] == f"127.0.0.1:{env_setting(project, f'{service.upper()}_PORT')}"
+    asked = [path for path, _ in recorder.seen if path == "/health/ready"]
+    assert len(asked) == statuses.count(200)

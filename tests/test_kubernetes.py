@@ -4,6 +4,9 @@ accepts (kubernetes-validate --strict), hardened and probed, with every service'
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,3 +198,42 @@ def test_overlays_differ_where_environments_do(bakery, kubernetes_variant):
     }
     shared = [name for name, data in secrets(dev).items() if data == secrets(prod)[name]]
     assert shared == [], "dev and prod share a secret"
+
+
+def test_every_service_has_a_broker_user_of_its_own_with_narrow_rights(bakery, kubernetes_variant, manifests):
+    documents, path = manifests
+    project = bakery.project(kubernetes_variant)
+    secrets = {d["metadata"]["name"].rsplit("-", 1)[0]: d for d in documents if d["kind"] == "Secret"}
+    definitions = json.loads(base64.b64decode(secrets["rabbitmq-definitions"]["data"]["definitions.json"]))
+    users = {user["name"]: user for user in definitions["users"]}
+    rights = {entry["user"]: entry for entry in definitions["permissions"]}
+    topics = {entry["user"]: entry for entry in definitions["topic_permissions"]}
+    (vhost,) = [entry["name"] for entry in definitions["vhosts"]]
+    for service in kubernetes_variant.services:
+        url = urlsplit(base64.b64decode(secrets[f"{service}-secrets"]["data"]["BROKER_URL"]).decode())
+        assert (url.username, url.hostname, url.path) == (f"{vhost}.{service}", "rabbitmq", f"/{vhost}")
+        hashed = base64.b64decode(users[url.username]["password_hash"])
+        assert hashlib.sha256(hashed[:4] + url.password.encode()).digest() == hashed[4:], service
+        assert users[url.username]["tags"] == []
+        others = [other for other in kubernetes_variant.services if other != service]
+        for kind in ("configure", "write", "read"):
+            expression = rights[url.username][kind]
+            assert re.fullmatch(expression, f"{service}.dead-letter"), (service, kind)
+            assert not any(re.fullmatch(expression, name) for name in [*others, "amq.default"]), (service, kind)
+        assert not re.fullmatch(rights[url.username]["configure"], "events")
+        assert topics[url.username] | {"user": None} == {
+            "user": None, "vhost": vhost, "exchange": "events", "write": f"^{service}\\.", "read": ".*"
+        }
+    administrators = [name for name, user in users.items() if user["tags"] == ["administrator"]]
+    assert administrators == [vhost]
+    assert {exchange["name"] for exchange in definitions["exchanges"]} == {"events", "events.unroutable"}
+    (broker,) = [d for d in documents if d["kind"] == "StatefulSet" and d["metadata"]["name"] == "rabbitmq"]
+    volumes = {volume["name"]: volume for volume in broker["spec"]["template"]["spec"]["volumes"]}
+    assert volumes["definitions"]["secret"]["secretName"] == secrets["rabbitmq-definitions"]["metadata"]["name"]
+    # Made again at every run, the same while the passwords are: the broker is not restarted for nothing.
+    overlay = path.stem.removeprefix("k8s-")
+    written = project / f"deploy/k8s/overlays/{overlay}/secrets/rabbitmq-definitions.json"
+    before = written.read_text()
+    run([sys.executable, "-m", "scripts.k8s_secrets", overlay], cwd=project, env=project_libraries(project))
+    assert written.read_text() == before
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import subprocess
 
@@ -30,6 +31,10 @@ def test_every_secret_is_filled_and_strong(tmp_path, cookiecutter_config):
     expected |= {"RABBITMQ_PASSWORD", "REDIS_PASSWORD", "IDENTITY_SIGNING_KEY", "IDENTITY_STAFF_PASSWORD"}
     expected |= {"DEMO_CUSTOMER_PASSWORD"}
     expected |= {"CHASSIS_DATABASE_PASSWORD"}
+    # Each service's broker user, and the chassis's tests'.
+    expected |= {f"{s.upper()}_BROKER_PASSWORD" for s in services} | {"CHASSIS_BROKER_PASSWORD"}
+    # Each service's Redis user.
+    expected |= {f"{s.upper()}_REDIS_PASSWORD" for s in services}
     assert expected == secrets.keys()
     assert all(len(value) >= 48 for value in secrets.values())
     passwords = [value for key, value in secrets.items() if key.endswith("_PASSWORD")]
@@ -43,6 +48,40 @@ def test_two_projects_never_share_a_secret(tmp_path, cookiecutter_config):
     second = bake(tmp_path / "second", cookiecutter_config)
 
     assert set(secrets_of(first).values()).isdisjoint(secrets_of(second).values())
+
+
+def broker_password_hashes(project) -> dict[str, str]:
+    return {key: value for key, value in dotenv_values(project / ".env").items() if key.endswith("_PASSWORD_HASH")}
+
+
+def is_rabbitmq_hash_of(password: str, hashed: str) -> bool:
+    """RabbitMQ's rabbit_password_hashing_sha256: base64 of a 4-byte salt and SHA-256(salt + password)."""
+    raw = base64.b64decode(hashed)
+    return len(raw) == 36 and hashlib.sha256(raw[:4] + password.encode()).digest() == raw[4:]
+
+
+def test_every_broker_password_has_its_hash_for_the_compose_definitions(tmp_path, cookiecutter_config):
+    first = bake(tmp_path / "first", cookiecutter_config)
+    second = bake(tmp_path / "second", cookiecutter_config)
+
+    env = dotenv_values(first / ".env")
+    hashes = broker_password_hashes(first)
+    services = ("identity", "catalog", "orders", "notifications")
+    assert hashes.keys() == {"RABBITMQ_PASSWORD_HASH", *(f"{s.upper()}_BROKER_PASSWORD_HASH" for s in services)}
+    assert all(is_rabbitmq_hash_of(env[name.removesuffix("_HASH")], value) for name, value in hashes.items())
+    assert set(hashes.values()).isdisjoint(broker_password_hashes(second).values())
+
+
+def test_a_password_changed_by_hand_gets_its_hash_again(tmp_path, cookiecutter_config):
+    project = bake(tmp_path, cookiecutter_config)
+    env_file = project / ".env"
+    env_file.write_text(env_file.read_text().replace("CATALOG_BROKER_PASSWORD=", "CATALOG_BROKER_PASSWORD=changed", 1))
+
+    run(["python", "-m", "scripts.create_env"], cwd=project)
+
+    env = dotenv_values(env_file)
+    assert env["CATALOG_BROKER_PASSWORD"].startswith("changed")
+    assert is_rabbitmq_hash_of(env["CATALOG_BROKER_PASSWORD"], env["CATALOG_BROKER_PASSWORD_HASH"])
 
 
 def test_the_committed_example_holds_no_secret(tmp_path, cookiecutter_config):

@@ -43,6 +43,7 @@ import psycopg
 from dotenv import dotenv_values
 from psycopg import sql
 
+from chassis import broker_access
 from chassis.queues import wait_until_consumed
 
 from scripts.bench_table import Ratio, Row, table
@@ -189,13 +190,28 @@ def start_consumers(consuming: Service, broker_url: str, names: str, count: int)
         )
 
 
+def declare_topology(broker_url: str, names: str) -> None:
+    """The run's events exchange, as provisioning declares the system's: its services may not."""
+    shared = broker_access.shared_topology("", names)
+    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
+        channel = amqp.channel()
+        for exchange in shared["exchanges"]:
+            channel.exchange_declare(
+                exchange["name"], exchange["type"], durable=True, arguments=exchange["arguments"]
+            )
+        for declared in shared["queues"]:
+            channel.queue_declare(declared["name"], durable=True, arguments=declared["arguments"])
+        for binding in shared["bindings"]:
+            channel.queue_bind(binding["destination"], binding["source"])
+
+
 def delete_topology(broker_url: str, names: str) -> None:
     with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
         channel = amqp.channel()
         suffixes = ("", ".dead-letter", ".unroutable", ".ceiling")
         for suffix in (*suffixes, *(f".retry.{d}s" for d in RETRY_DELAYS)):
             channel.queue_delete(f"{names}{suffix}")
-        for exchange in (names, f"{names}.unroutable"):
+        for exchange in (names, f"{names}.unroutable", f"{names}.redelivery", f"{names}.ceiling"):
             channel.exchange_delete(exchange)
 
 
@@ -512,13 +528,17 @@ def measure_pika(options: Options, names: str, broker_url: str, bus: BusFigures)
     with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
         transactional = amqp.channel()
         transactional.queue_declare(queue_name, durable=True, arguments={"x-queue-type": "quorum"})
+        # Through an exchange of the run's own, as the bus's consumer hands events on: the
+        # chassis's broker user may not publish to the default exchange.
+        transactional.exchange_declare(queue_name, "direct", durable=True)
+        transactional.queue_bind(queue_name, queue_name, routing_key=queue_name)
         # A transaction's commit returns once the broker holds all of its messages: the
         # blocking client's way to have confirms by the batch, as the relay has them by its
         # window.
         transactional.tx_select()
         started = time.monotonic()
         for number in range(options.burst):
-            transactional.basic_publish("", queue_name, message(), persistent)
+            transactional.basic_publish(queue_name, queue_name, message(), persistent)
             if number % bus.relay_window == bus.relay_window - 1:
                 transactional.tx_commit()
         transactional.tx_commit()
@@ -535,7 +555,7 @@ def measure_pika(options: Options, names: str, broker_url: str, bus: BusFigures)
             steadily(
                 options.rate,
                 options.seconds,
-                lambda: confirmed.basic_publish("", queue_name, message(), persistent),
+                lambda: confirmed.basic_publish(queue_name, queue_name, message(), persistent),
             )
             latencies = [(arrived - sent) * 1000 for arrived, sent in consumer.deliveries()]
     return PikaFigures(options.burst, publish_seconds, arrivals, latencies, steady_messages)
@@ -648,6 +668,7 @@ def measure(options: Options) -> Report:
         scratch_databases(settings["DATABASE_URL"], run) as (producer_url, consumer_url),
     ):
         try:
+            declare_topology(broker_url, names)
             bus = measure_bus(options, names, producer_url, consumer_url, broker_url, Path(logs))
             # Once the bus's processes have stopped, so that they take nothing from it.
             alone = measure_pika(options, names, broker_url, bus)

@@ -4,6 +4,13 @@ Each overlay's kustomization makes its Secrets from the files in its secrets/
 folder, which git ignores: every checkout and every environment has its own.
 A file that exists is left alone, so an operator's real values stay. Each
 environment gets values of its own, never shared with another or with `.env`.
+But redis-users.conf, which is made again at every run from the REDIS_URL of
+each service's secrets as they are: it gives Redis each service's user
+(chassis.redis_acl), with the hash of its password alone; and likewise
+rabbitmq-definitions.json from the BROKER_URL of each (and rabbitmq.env, the
+administrator's): the virtual host, the events exchange, each service's user
+with the hash of its password and rights to its own names (chassis.broker_access),
+which RabbitMQ loads at boot.
 
     python scripts/k8s_secrets.py dev prod
 """
@@ -11,12 +18,15 @@ environment gets values of its own, never shared with another or with `.env`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from dotenv import dotenv_values
 
+from chassis import broker_access, redis_acl
 from chassis.environment import Source, Variable
 
 from scripts.create_env import secret_for
@@ -46,11 +56,8 @@ def secret(name: str) -> str:
 def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
     """The broker's, Redis's (and Keycloak's) secrets as the overlay has them, or fresh."""
     fresh = {
-        "rabbitmq": {
-            "RABBITMQ_DEFAULT_USER": PROJECT,
-            "RABBITMQ_DEFAULT_PASS": secret("RABBITMQ_PASSWORD"),
-            "RABBITMQ_DEFAULT_VHOST": PROJECT,
-        },
+        # The administrator (no service connects as it), kept for the operator.
+        "rabbitmq": {"RABBITMQ_USER": PROJECT, "RABBITMQ_PASSWORD": secret("RABBITMQ_PASSWORD")},
         "redis": {"REDIS_PASSWORD": secret("REDIS_PASSWORD")},
     }
     if not identity_issues_tokens():
@@ -83,19 +90,21 @@ def service_secrets(
     """The service's Secret: its own secrets and server addresses (what the settings ConfigMap
     of deploy/k8s/base holds is the same for every service), its database as the application's
     role (`app_url`)."""
-    rabbitmq = infrastructure["rabbitmq"]
     made: dict[Source, Callable[[Variable], str]] = {
         Source.SERVICE_SECRET: lambda v: secret(v.name),
         Source.PROJECT_SECRET: lambda v: secret(v.name),
         # A service's own non-secret settings, as .env.example gives them.
         Source.PROJECT: lambda v: example_settings()[v.name],
         Source.DATABASE: lambda v: app_url,
+        # The service's own Redis user (see redis_users).
         Source.CACHE: lambda v: (
-            f"redis://:{infrastructure['redis']['REDIS_PASSWORD']}@redis:6379/0"
+            f"redis://{redis_acl.user_name(PROJECT, service)}:{secret('REDIS_PASSWORD')}"
+            "@redis:6379/0"
         ),
+        # The service's own RabbitMQ user (see broker_definitions).
         Source.BROKER: lambda v: (
-            f"amqp://{rabbitmq['RABBITMQ_DEFAULT_USER']}:{rabbitmq['RABBITMQ_DEFAULT_PASS']}"
-            f"@rabbitmq:5672/{rabbitmq['RABBITMQ_DEFAULT_VHOST']}"
+            f"amqp://{broker_access.user(PROJECT, service)}:{secret('BROKER_PASSWORD')}"
+            f"@rabbitmq:5672/{PROJECT}"
         ),
         # The environment's SMTP server, with its credentials: change it to yours.
         Source.MAIL: lambda v: f"smtp://mail.{DOMAIN}:587/?tls=True",
@@ -107,6 +116,63 @@ def service_secrets(
         for variable in manifest.needs_set()
         if variable.source not in chassis_settings or variable in manifest.own_variables
     }
+
+
+def redis_users(folder: Path) -> str:
+    """The redis.conf lines of every service's Redis user, as the REDIS_URL of its secrets
+    names it; the keys are under the service's name (Redis is the project's own)."""
+    lines = []
+    for service in services():
+        url = urlsplit(dotenv_values(folder / f"{service}.env").get("REDIS_URL") or "")
+        user = redis_acl.user_name(PROJECT, service)
+        if url.username != user or not url.password:
+            sys.exit(
+                f"error: the REDIS_URL of {folder.name}/{service}.env does not log in as {user}:"
+                f" remove {service}.env and {service}-database.env, and run this again."
+            )
+        lines.append(
+            redis_acl.config_line(user, unquote(url.password), redis_acl.key_prefix(service))
+        )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def broker_definitions(folder: Path) -> str:
+    """What RabbitMQ loads at boot: every service's user as the BROKER_URL of its secrets names
+    it, and the administrator of rabbitmq.env. A hash already in the file is kept while it is of
+    the same password, so that the Secret (and the broker's pod) change only when one does."""
+    path = folder / "rabbitmq-definitions.json"
+    kept = json.loads(path.read_text()).get("users", []) if path.exists() else []
+    known = {user["name"]: user["password_hash"] for user in kept}
+
+    def hashed(user: str, password: str) -> str:
+        if user in known and broker_access.hash_matches(password, known[user]):
+            return known[user]
+        return broker_access.password_hash(password)
+
+    grants = []
+    for service in services():
+        url = urlsplit(dotenv_values(folder / f"{service}.env").get("BROKER_URL") or "")
+        user = broker_access.user(PROJECT, service)
+        if unquote(url.username or "") != user or not url.password:
+            sys.exit(
+                f"error: the BROKER_URL of {folder.name}/{service}.env does not log in as {user}:"
+                f" remove {service}.env and {service}-database.env, and run this again."
+            )
+        password = hashed(user, unquote(url.password))
+        grants.append(broker_access.Grant(user, password, broker_access.permissions(service)))
+    administrator = dotenv_values(folder / "rabbitmq.env")
+    name, password = administrator.get("RABBITMQ_USER"), administrator.get("RABBITMQ_PASSWORD")
+    if not name or not password:
+        sys.exit(
+            f"error: {folder.name}/rabbitmq.env lacks RABBITMQ_USER or RABBITMQ_PASSWORD (the"
+            " broker's administrator): remove it, and run this again."
+        )
+    grants.append(
+        broker_access.Grant(
+            name, hashed(name, password), broker_access.EVERYTHING, administrator=True
+        )
+    )
+    return json.dumps(broker_access.definitions(PROJECT, grants), indent=2) + "\n"
 
 
 def write_overlay_secrets(overlay: str) -> list[Path]:
@@ -134,6 +200,12 @@ def write_overlay_secrets(overlay: str) -> list[Path]:
         path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
         path.chmod(0o600)
         written.append(path)
+    users = folder / "redis-users.conf"
+    users.write_text(redis_users(folder))
+    users.chmod(0o600)
+    definitions = folder / "rabbitmq-definitions.json"
+    definitions.write_text(broker_definitions(folder))
+    definitions.chmod(0o600)
     return written
 
 

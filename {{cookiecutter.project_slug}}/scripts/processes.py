@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import re
 import sys
 import tomllib
@@ -40,6 +41,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
 sys.path.insert(0, str(PROJECT_DIR / "libs" / "chassis" / "src"))
 
+from chassis import broker_access, redis_acl  # noqa: E402
 from chassis.environment import (  # noqa: E402
     CELERY,
     CHASSIS,
@@ -307,6 +309,53 @@ def compose_database_url(service: str, role: str = "app") -> str:
     return container_database_url(service, role, password)
 
 
+def compose_redis_password(service: str) -> str:
+    # Required, without a message: it goes inside a URL, as the database's do.
+    return "${" + f"{service.upper()}_REDIS_PASSWORD:?" + "}"
+
+
+def compose_redis_url(service: str) -> str:
+    """Compose's Redis as the service's own user (see :func:`compose_redis_user`)."""
+    user = redis_acl.user_name(_project_slug(), service)
+    return f"redis://{user}:{compose_redis_password(service)}@redis:6379/0"
+
+
+def compose_redis_user(service: str) -> dict[str, str]:
+    """The service's Redis user, as a redis.conf line that Compose fills its password into
+    from .env, for the redis container to include (docker-compose.yml): a config, so that
+    the password stays in .env and off every command line. Compose's Redis is the project's
+    own: the keys are under the service's name (CACHE_KEY_PREFIX left unset)."""
+    line = redis_acl.config_line(
+        redis_acl.user_name(_project_slug(), service),
+        compose_redis_password(service),
+        redis_acl.key_prefix(service),
+        hashed=False,
+    )
+    return {"content": line + "\n"}
+
+
+def compose_broker_url(service: str) -> str:
+    """Compose's RabbitMQ as the service's own user (see :func:`compose_broker_user`)."""
+    user = broker_access.user(_project_slug(), service)
+    # Required, without a message: it goes inside a URL, as the database's do.
+    password = "${" + f"{service.upper()}_BROKER_PASSWORD:?" + "}"
+    return f"amqp://{user}:{password}@rabbitmq:5672/{_project_slug()}"
+
+
+def compose_broker_user(service: str) -> dict[str, str]:
+    """The service's RabbitMQ user, its rights and the topology every service shares, as the
+    definitions the rabbitmq container loads at boot (docker-compose.yml): Compose fills in the
+    password's hash from .env (``<SERVICE>_BROKER_PASSWORD_HASH``, which `make setup` makes)."""
+    marker = "<password hash>"
+    grants = broker_access.service_grants(_project_slug(), {service: marker})
+    text = json.dumps(broker_access.definitions(_project_slug(), grants), indent=2)
+    # The rights are regular expressions: their "$" is no variable of Compose's.
+    text = text.replace("$", "$$").replace(
+        marker, "${" + f"{service.upper()}_BROKER_PASSWORD_HASH:?run make setup" + "}"
+    )
+    return {"content": _Literal(text + "\n")}
+
+
 def compose_environment(service: Service, *, release: bool = False) -> dict[str, str]:
     """The service's variables as Compose gives them, from .env and the other containers: to the
     release job, which makes the database's roles and migrates as its owner, or to the others."""
@@ -317,10 +366,8 @@ def compose_environment(service: Service, *, release: bool = False) -> dict[str,
         Source.PROJECT_SECRET: lambda v: from_env(v.name),
         Source.DATABASE: lambda v: compose_database_url(name),
         Source.DATABASE_ADMIN: lambda v: compose_database_url(name, "admin"),
-        Source.CACHE: lambda v: f"redis://:{from_env('REDIS_PASSWORD')}@redis:6379/0",
-        Source.BROKER: lambda v: (
-            "amqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_USER}"
-        ),
+        Source.CACHE: lambda v: compose_redis_url(name),
+        Source.BROKER: lambda v: compose_broker_url(name),
         Source.MAIL: lambda v: from_env("EMAIL_URL", fallback="smtp://mailpit:1025"),
         Source.JWKS: lambda v: jwks_url("http://identity:8000", "http://keycloak:8080"),
     }
@@ -425,7 +472,14 @@ def compose(service: Service) -> str:
         f"The {name} service: its own database, its release job (migrations, queues) and",
         "its processes. Included by docker-compose.yml; paths are from the project's root.",
     ]
-    document = {"services": containers, "volumes": {f"{name}-db": None}}
+    document = {
+        "services": containers,
+        "volumes": {f"{name}-db": None},
+        "configs": {
+            f"{name}-redis-user": compose_redis_user(name),
+            f"{name}-rabbitmq-user": compose_broker_user(name),
+        },
+    }
     text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=100)
     # The one block every process shares, named after what it is.
     text = text.replace("&id001", f"&{name}-environment").replace("*id001", f"*{name}-environment")
@@ -826,6 +880,11 @@ def gateway_routes(services: list[Service]) -> str:
             "",
             f"    location /api/{service.name}/ " + "{",
             f"        proxy_pass http://{service.name};",
+            "",
+            "        # For operators, on their own port (operator.locations).",
+            f"        location /api/{service.name}/admin/ " + "{",
+            "            return 404;",
+            "        }",
         ]
         if service.name == "identity":
             lines += [
@@ -846,23 +905,68 @@ def gateway_routes(services: list[Service]) -> str:
             f"    proxy_pass http://{service.name}/health/ready;",
             "}",
         ]
+    lines += [
+        "",
+        "# Every service and its readiness, asked of each at once: public/registry.ssi, whose",
+        "# server-side includes ask. A file, not a `return`, so that the limits apply: nginx",
+        "# returns before it limits.",
+        "location = /registry {",
+        "    limit_req zone=registry_per_client burst=10 nodelay;",
+        "    limit_req zone=registry_all burst=20 nodelay;",
+        "    limit_req_status 429;",
+        *(
+            f'    set ${s.name}_upstream "' + "${" + f'{s.name.upper()}_UPSTREAM' + '}";'
+            for s in services
+        ),
+        "    types { }",
+        "    default_type application/json;",
+        "    ssi on;",
+        "    ssi_types application/json;",
+        "    try_files /registry.ssi =404;",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def gateway_registry(services: list[Service]) -> str:
+    """The registry's body: each service, its address and the answer of its readiness check."""
     entries = ",".join(
-        '{"name":"' + s.name + '","upstream":"${' + s.name.upper() + '_UPSTREAM}",'
+        '{"name":"' + s.name + '","upstream":"<!--# echo var="' + s.name + '_upstream" -->",'
         '"docs":"/api/' + s.name + '/swagger/",'
         '"health":<!--# include virtual="/_ready/' + s.name + '" stub="unreachable" -->}'
         for s in services
     )
-    lines += [
-        "",
-        "# Every service and its readiness, asked of each at once (server-side includes).",
-        "location = /registry {",
-        "    default_type application/json;",
-        "    ssi on;",
-        "    ssi_types application/json;",
-        '    return 200 \'<!--# block name="unreachable" -->{"status":"unreachable"}'
-        '<!--# endblock -->{"services":[' + entries + "]}';",
-        "}",
+    return (
+        '<!--# block name="unreachable" -->{"status":"unreachable"}<!--# endblock -->'
+        '{"services":[' + entries + "]}\n"
+    )
+
+
+def gateway_operator_routes(services: list[Service]) -> str:
+    """The operators' server's locations: each service's admin, and the static files it shows."""
+    lines = [
+        "# Each service's admin, included in default.conf's operators' server. Written by",
+        "# `make processes`.",
     ]
+    for service in services:
+        lines += [
+            "",
+            f"location /api/{service.name}/admin/ " + "{",
+            f"    proxy_pass http://{service.name};",
+            "",
+            "    # Where an admin's password gets guessed.",
+            f"    location = /api/{service.name}/admin/login/ " + "{",
+            "        limit_req zone=credentials burst=10 nodelay;",
+            "        limit_req_status 429;",
+            f"        proxy_pass http://{service.name};",
+            "    }",
+            "}",
+            "",
+            f"location /api/{service.name}/static/ " + "{",
+            f"    proxy_pass http://{service.name};",
+            "}",
+        ]
+    lines += ["", "location / {", "    return 404;", "}"]
     return "\n".join(lines) + "\n"
 
 
@@ -906,6 +1010,15 @@ class _Dumper(yaml.SafeDumper):
 _Dumper.add_representer(list, _Dumper.represent_list)
 
 
+class _Literal(str):
+    """Text kept as written, in a literal block: a file a container reads."""
+
+
+_Dumper.add_representer(
+    _Literal, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+)
+
+
 def _comment(lines: list[str]) -> str:
     wrapped: list[str] = []
     for line in lines:
@@ -940,7 +1053,9 @@ def expected_files() -> dict[Path, str]:
     gateway = PROJECT_DIR / "gateway"
     files[gateway / "templates" / "upstreams.conf.template"] = gateway_upstreams(services)
     files[gateway / "templates" / "routes.locations.template"] = gateway_routes(services)
+    files[gateway / "templates" / "operator.locations.template"] = gateway_operator_routes(services)
     files[gateway / "public" / "docs" / "services.js"] = docs_services(services)
+    files[gateway / "public" / "registry.ssi"] = gateway_registry(services)
     for service in services:
         files[service.folder / "compose.yaml"] = compose(service)
         if (PROJECT_DIR / "deploy" / "k8s").is_dir():

@@ -7,9 +7,15 @@ passwords from `.env`; a services/<service>/.env holding the service's native
 settings (its processes connect as the application's role, its tests as the
 owner, who may make their test database); a release as the owner (migrations,
 and the service's own release steps) and its static files collected. For the
-project: a RabbitMQ virtual host and user, both named <project>. Running it
-again changes nothing that is already right. Tearing down also deletes what the
-services kept in Redis (keys under <project>:).
+project: a RabbitMQ virtual host named <project>, with the events exchange the
+services share, and a user per service, <project>.<service>, with the password
+of `.env` and rights to the service's own names alone (chassis.broker_access),
+and one for the chassis's tests. Running it again changes nothing that is
+already right. For every service, a Redis ACL
+user <project>_<service> (chassis.redis_acl) that may touch only the keys under
+<project>:<service>:, which the service's REDIS_URL logs in as. Tearing down
+also deletes those users and what the services kept in Redis (keys under
+<project>:).
 
     python -m scripts.provision             # provision
     python -m scripts.provision --teardown  # drop all of it again
@@ -32,8 +38,10 @@ import psycopg
 import redis
 from psycopg import sql
 
+from chassis import broker_access
 from chassis.database_roles import ensure_roles
 from chassis.environment import DATABASE_OWNER_URL, Source, Variable, app_role, in_env_file
+from chassis.redis_acl import acl_rules, password_rule, user_name
 
 from scripts.native import MissingServer, postgres, project_env, require_rabbitmq
 from scripts.processes import read_service
@@ -85,9 +93,13 @@ class Rabbitmqctl:
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def run(self, command: str, *arguments: str) -> list[str]:
+    def run(self, command: str, *arguments: str, given: str | None = None) -> list[str]:
         result = subprocess.run(
-            [self.path, "--quiet", command, *arguments], capture_output=True, text=True, check=False
+            [self.path, "--quiet", command, *arguments],
+            input=given,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise MissingServer(f"rabbitmqctl {command} failed: {result.stderr.strip()}")
@@ -105,17 +117,12 @@ class Rabbitmqctl:
     def delete_vhost(self, name: str) -> None:
         self.run("delete_vhost", name)
 
-    def set_user(self, name: str, password: str) -> None:
-        if name in self.users():
-            self.run("change_password", name, password)
-        else:
-            self.run("add_user", name, password)
+    def import_definitions(self, definitions: dict[str, object]) -> None:
+        # On its standard input: they hold password hashes, which no file should keep.
+        self.run("import_definitions", "--format", "json", given=json.dumps(definitions))
 
     def delete_user(self, name: str) -> None:
         self.run("delete_user", name)
-
-    def set_permissions(self, vhost: str, user: str, configure: str, write: str, read: str) -> None:
-        self.run("set_permissions", "--vhost", vhost, user, configure, write, read)
 
 
 class ManagementApi:
@@ -154,15 +161,11 @@ class ManagementApi:
     def delete_vhost(self, name: str) -> None:
         self.call("DELETE", f"vhosts/{quote(name, safe='')}")
 
-    def set_user(self, name: str, password: str) -> None:
-        self.call("PUT", f"users/{quote(name, safe='')}", {"password": password, "tags": ""})
+    def import_definitions(self, definitions: dict[str, object]) -> None:
+        self.call("POST", "definitions", definitions)
 
     def delete_user(self, name: str) -> None:
         self.call("DELETE", f"users/{quote(name, safe='')}")
-
-    def set_permissions(self, vhost: str, user: str, configure: str, write: str, read: str) -> None:
-        permissions = {"configure": configure, "write": write, "read": read}
-        self.call("PUT", f"permissions/{quote(vhost, safe='')}/{quote(user, safe='')}", permissions)
 
 
 def broker_admin(env: Mapping[str, str]) -> Rabbitmqctl | ManagementApi:
@@ -171,23 +174,58 @@ def broker_admin(env: Mapping[str, str]) -> Rabbitmqctl | ManagementApi:
     return Rabbitmqctl(require_rabbitmq(env["LOCAL_RABBITMQ"]))
 
 
-def provision_broker(admin: Rabbitmqctl | ManagementApi, password: str) -> None:
-    if PROJECT not in admin.vhosts():
-        admin.add_vhost(PROJECT)
-    admin.set_user(PROJECT, password)
-    admin.set_permissions(PROJECT, PROJECT, ".*", ".*", ".*")
+# The chassis's tests make exchanges and queues named test-<id> (bench-<id> for make bench),
+# each their own: a user with rights to those names alone, shared topology included.
+CHASSIS_TESTS_NAMES = r"^(test|bench)-[0-9a-f]+([.@].*)?$"
+CHASSIS_TESTS = broker_access.Permissions(
+    CHASSIS_TESTS_NAMES, CHASSIS_TESTS_NAMES, CHASSIS_TESTS_NAMES, ".*", ".*"
+)
+
+
+def broker_password(env: Mapping[str, str], service: str) -> str:
+    return env[f"{service.upper()}_BROKER_PASSWORD"]
+
+
+def broker_grants(env: Mapping[str, str]) -> list[broker_access.Grant]:
+    """Every user of the project's virtual host on this machine: one per service, and the
+    chassis's tests'."""
+    hashes = {s: broker_access.password_hash(broker_password(env, s)) for s in services()}
+    chassis = broker_access.password_hash(broker_password(env, "chassis"))
+    return [
+        *broker_access.service_grants(PROJECT, hashes),
+        broker_access.Grant(broker_access.user(PROJECT, "chassis"), chassis, CHASSIS_TESTS),
+    ]
+
+
+def provision_broker(admin: Rabbitmqctl | ManagementApi, env: Mapping[str, str]) -> None:
+    """The virtual host, the shared topology and the users, in one import; users of services
+    there are no more go."""
+    grants = broker_grants(env)
+    admin.import_definitions(broker_access.definitions(PROJECT, grants))
+    wanted = {grant.name for grant in grants}
+    for name in project_broker_users(admin):
+        if name not in wanted:
+            admin.delete_user(name)
+
+
+def project_broker_users(admin: Rabbitmqctl | ManagementApi) -> list[str]:
+    """The project's users: <project>.<anything> (and <project> itself, which provisioning
+    made before each service had its own)."""
+    prefix = broker_access.user(PROJECT, "")
+    return [name for name in admin.users() if name == PROJECT or name.startswith(prefix)]
 
 
 def teardown_broker(admin: Rabbitmqctl | ManagementApi) -> None:
     if PROJECT in admin.vhosts():
         admin.delete_vhost(PROJECT)
-    if PROJECT in admin.users():
-        admin.delete_user(PROJECT)
+    for name in project_broker_users(admin):
+        admin.delete_user(name)
 
 
-def broker_url(env: Mapping[str, str]) -> str:
-    """The project's virtual host on this machine's RabbitMQ."""
-    return f"amqp://{PROJECT}:{env['RABBITMQ_PASSWORD']}@{env['LOCAL_RABBITMQ']}/{PROJECT}"
+def broker_url(env: Mapping[str, str], service: str) -> str:
+    """The project's virtual host on this machine's RabbitMQ, as `service`'s user."""
+    user = broker_access.user(PROJECT, service)
+    return f"amqp://{user}:{broker_password(env, service)}@{env['LOCAL_RABBITMQ']}/{PROJECT}"
 
 
 def jwks_url(env: Mapping[str, str]) -> str:
@@ -207,6 +245,45 @@ def database_url(env: Mapping[str, str], name: str, *, as_app: bool = False) -> 
     return f"postgres://{role}:{password}@{host}/{database_name(name)}"
 
 
+def cache_key_prefix(service: str) -> str:
+    """What the service's keys start with on this machine's Redis, which other projects share."""
+    return f"{PROJECT}:{service}"
+
+
+def redis_url(env: Mapping[str, str], service: str) -> str:
+    """This machine's Redis (LOCAL_REDIS_URL, whose credentials are the administrator's) as the
+    service's own user."""
+    local = urlsplit(env["LOCAL_REDIS_URL"])
+    address = f"{local.hostname or '127.0.0.1'}:{local.port or 6379}"
+    password = env[f"{service.upper()}_REDIS_PASSWORD"]
+    return f"redis://{user_name(PROJECT, service)}:{password}@{address}{local.path or '/0'}"
+
+
+def provision_cache_user(admin: redis.Redis, service: str, password: str) -> None:
+    """The service's Redis user, made or made right again (its rules start from a reset)."""
+    rules = ["resetpass", password_rule(password), *acl_rules(cache_key_prefix(service))]
+    admin.execute_command("ACL", "SETUSER", user_name(PROJECT, service), *rules)
+
+
+def teardown_cache_users(admin: redis.Redis) -> list[str]:
+    """Delete the services' Redis users; those there were."""
+    users = {name.decode() for name in admin.execute_command("ACL", "USERS")}
+    ours = [user_name(PROJECT, service) for service in services()]
+    ours = [name for name in ours if name in users]
+    if ours:
+        admin.execute_command("ACL", "DELUSER", *ours)
+    return ours
+
+
+def redis_admin(env: Mapping[str, str]) -> redis.Redis:
+    client = redis.Redis.from_url(env["LOCAL_REDIS_URL"], socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise MissingServer(f"Redis at {env['LOCAL_REDIS_URL']}: {error}") from error
+    return client
+
+
 def write_env_file(path: Path, whose: str, settings: Mapping[str, str]) -> None:
     lines = [f"# Native settings of {whose}, written by scripts/provision.py from .env."]
     lines += [f"{key}={value}" for key, value in settings.items()]
@@ -224,9 +301,9 @@ def native_value(variable: Variable, env: Mapping[str, str], service: str) -> st
         case Source.DATABASE:
             return database_url(env, service, as_app=True)
         case Source.CACHE:
-            return env["LOCAL_REDIS_URL"]
+            return redis_url(env, service)
         case Source.BROKER:
-            return broker_url(env)
+            return broker_url(env, service)
         case Source.MAIL:
             # scripts/mail_sink.py, which make dev runs.
             return f"smtp://127.0.0.1:{env['MAIL_PORT']}"
@@ -241,7 +318,7 @@ def write_service_env(env: Mapping[str, str], service: str) -> None:
     variables = read_service(SERVICES_DIR / service).needs_set()
     settings = {variable.name: native_value(variable, env, service) for variable in variables}
     # This machine's Redis may serve other projects too.
-    settings["CACHE_KEY_PREFIX"] = f"{PROJECT}:{service}"  # what teardown_cache deletes
+    settings["CACHE_KEY_PREFIX"] = cache_key_prefix(service)  # what teardown_cache deletes
     # The service's tests make their own database: they connect as the owner (chassis_testing).
     settings[DATABASE_OWNER_URL.name] = database_url(env, service)
     write_env_file(SERVICES_DIR / service / ".env", service, settings)
@@ -263,7 +340,7 @@ def write_chassis_env(env: Mapping[str, str]) -> None:
         "the chassis's tests",
         {
             "DATABASE_URL": database_url(env, "chassis"),
-            "BROKER_URL": broker_url(env),
+            "BROKER_URL": broker_url(env, "chassis"),
             # Its tests make databases and roles as the release job does.
             "DATABASE_ADMIN_URL": env["POSTGRES_ADMIN_URL"],
         },
@@ -283,8 +360,12 @@ def provision(env: Mapping[str, str]) -> None:
             owner_creates_databases=True,
         )
         write_service_env(env, service)
-    provision_broker(broker, env["RABBITMQ_PASSWORD"])
-    print(f"rabbitmq: virtual host {PROJECT} ready")
+    with redis_admin(env) as cache:
+        for service in services():
+            provision_cache_user(cache, service, env[f"{service.upper()}_REDIS_PASSWORD"])
+    print("redis: a user of its own for every service")
+    provision_broker(broker, env)
+    print(f"rabbitmq: virtual host {PROJECT} and a user for each service ready")
     for service in services():
         manage(service, "release", env={"DATABASE_URL": database_url(env, service)})
         manage(service, "collectstatic")
@@ -300,8 +381,10 @@ def teardown(env: Mapping[str, str]) -> None:
         teardown_database(admin, "chassis")
         (CHASSIS_DIR / ".env").unlink(missing_ok=True)
     teardown_broker(broker_admin(env))
-    print(f"rabbitmq: virtual host {PROJECT} deleted")
+    print(f"rabbitmq: virtual host {PROJECT} and its users deleted")
     print(f"redis: {teardown_cache(env['LOCAL_REDIS_URL'])} keys under {PROJECT}: deleted")
+    with redis_admin(env) as cache:
+        print(f"redis: users {', '.join(teardown_cache_users(cache)) or '(none)'} deleted")
 
 
 def teardown_cache(url: str) -> int:

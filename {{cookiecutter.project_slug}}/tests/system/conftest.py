@@ -110,10 +110,13 @@ def new_customer(gateway: httpx.Client) -> dict:
     email, password = f"customer-{uuid4().hex[:12]}@example.com", f"pass-{uuid4().hex}"
     credentials = {"email": email, "password": password}
     registered = politely(lambda: gateway.post("/api/identity/accounts/", json=credentials))
-    assert registered.status_code == 201, registered.text
+    assert registered.status_code == 202, registered.text
     tokens = politely(lambda: gateway.post("/api/identity/tokens/", json=credentials))
     assert tokens.status_code == 200, tokens.text
-    return {"id": registered.json()["id"], **credentials, **tokens.json()}
+    # Registering says nothing of the account (not even whether it is new): /me does.
+    me = gateway.get("/api/identity/me/", headers=bearer(tokens.json()["access_token"]))
+    assert me.status_code == 200, me.text
+    return {"id": me.json()["id"], **credentials, **tokens.json()}
 
 
 @pytest.fixture

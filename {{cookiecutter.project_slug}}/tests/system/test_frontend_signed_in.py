@@ -61,8 +61,15 @@ def test_a_customer_signs_up_orders_and_sees_it_confirmed(page: Page, product):
     page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Products")).to_be_visible()
 
-    # Sign out, and back in with the keyboard alone.
+    # Sign out; signing up again with the address and another password asks to log in instead.
     page.get_by_role("button", name=re.compile("Sign out")).click()
+    page.goto("/sign-up")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(f"other-{uuid4().hex}")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_role("alert")).to_contain_text("log in with your password")
+
+    # Back in with the keyboard alone.
     page.goto("/log-in")
     screenshot(page, "log-in")
     log_in_with_the_keyboard(page, email, password)

@@ -3,8 +3,9 @@
 import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
+from uuid import uuid4
 
-from tests.system.conftest import assert_problem, bearer
+from tests.system.conftest import assert_problem, bearer, politely
 
 IDENTITY = "/api/identity"
 
@@ -19,6 +20,37 @@ def test_a_new_customer_signs_in_and_is_known(gateway, customer):
         "full_name": "",
         "roles": [],
     }
+
+
+def test_registering_a_taken_address_answers_as_a_new_one_would(gateway, customer):
+    new = {"email": f"new-{uuid4().hex[:12]}@example.com", "password": f"pass-{uuid4().hex}"}
+    taken = {"email": customer["email"].upper(), "password": f"pass-{uuid4().hex}"}
+
+    answers = [
+        politely(lambda body=body: gateway.post(f"{IDENTITY}/accounts/", json=body))
+        for body in (new, taken)
+    ]
+
+    assert [answer.status_code for answer in answers] == [202, 202]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].headers["content-type"] == answers[1].headers["content-type"]
+    assert customer["email"] not in answers[1].text.lower()
+    # The account is as it was: its own password still signs in, the other one does not.
+    signed_in = {"email": customer["email"], "password": customer["password"]}
+    assert gateway.post(f"{IDENTITY}/tokens/", json=signed_in).status_code == 200
+    assert_problem(gateway.post(f"{IDENTITY}/tokens/", json=taken), 401, "invalid_credentials")
+
+
+def test_an_over_long_name_is_a_400_problem(gateway):
+    body = {
+        "email": f"long-{uuid4().hex[:12]}@example.com",
+        "password": f"pass-{uuid4().hex}",
+        "full_name": "A" * 151,
+    }
+
+    response = politely(lambda: gateway.post(f"{IDENTITY}/accounts/", json=body))
+
+    assert assert_problem(response, 400)["errors"][0]["field"] == "full_name"
 
 
 def test_refresh_tokens_rotate_and_signing_out_ends_them(gateway, customer):

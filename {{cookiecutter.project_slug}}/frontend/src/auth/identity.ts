@@ -19,6 +19,17 @@ const RENEW_BEFORE_MS = 30_000;
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MOST_MS = 60_000;
 
+/** What signing up says when the password does not sign in: the address has an account. */
+export const SIGN_IN_INSTEAD: Problem = {
+  type: "about:blank",
+  title: "Sign in instead",
+  status: 401,
+  detail:
+    "This password does not sign in with this address. If the address is yours, log in with your " +
+    "password; its owner has been told by e-mail that someone tried to sign up with it.",
+  code: "sign_in_instead",
+};
+
 export interface Tokens {
   access_token: string;
   refresh_token: string;
@@ -166,7 +177,10 @@ export function identityAuth({
       if (!response.ok) {
         return asProblem(error, response.status);
       }
-      return signIn(email, password);
+      // Registering answers alike whether the address was new or had an account (whose
+      // owner is then told by e-mail); signing in with the new password is what tells.
+      const problem = await signIn(email, password);
+      return problem?.status === 401 ? SIGN_IN_INSTEAD : problem;
     },
     async signOut() {
       const tokens = stored();

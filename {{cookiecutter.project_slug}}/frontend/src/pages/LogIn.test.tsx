@@ -3,6 +3,7 @@ import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Problem } from "../api/problems";
 import { AuthProviderScope } from "../auth/AuthContext";
+import { SIGN_IN_INSTEAD } from "../auth/identity";
 import type { IdentityAuth } from "../auth/provider";
 import { LogIn } from "./LogIn";
 
@@ -47,5 +48,19 @@ describe("the sign-up form", () => {
     const message = document.getElementById(password.getAttribute("aria-describedby") ?? "");
     expect(message?.textContent).toBe("This password is too short.");
     expect(screen.getByLabelText("E-mail").getAttribute("aria-invalid")).toBeNull();
+  });
+
+  it("says to log in instead when the address already had an account", async () => {
+    render(
+      <AuthProviderScope auth={refusingAuth(SIGN_IN_INSTEAD)}>
+        <MemoryRouter>
+          <LogIn register />
+        </MemoryRouter>
+      </AuthProviderScope>,
+    );
+
+    fireEvent.click(screen.getByRole("button", { name: "Sign up" }));
+
+    expect(await screen.findByRole("alert")).toHaveProperty("textContent", SIGN_IN_INSTEAD.detail);
   });
 });

@@ -30,7 +30,8 @@ def broker_url() -> str:
 
 @pytest.fixture
 def events_settings(settings) -> Iterator[dict]:
-    """Events go through an exchange and queues of this test's own, deleted afterwards."""
+    """Events go through an exchange and queues of this test's own, deleted afterwards. The
+    exchange is declared here, as provisioning declares the system's: a service may not."""
     name = f"test-{uuid4().hex[:12]}"
     settings.EVENTS = {
         **settings.EVENTS,
@@ -43,6 +44,8 @@ def events_settings(settings) -> Iterator[dict]:
         # Soon enough that a test sees the consumer prune its inbox and call out dead letters.
         "UPKEEP_SECONDS": 0.5,
     }
+    with pika.BlockingConnection(pika.URLParameters(broker_url())) as amqp:
+        Topology.from_settings().declare_exchange(amqp.channel())
     yield settings.EVENTS
     with pika.BlockingConnection(pika.URLParameters(broker_url())) as amqp:
         channel = amqp.channel()
@@ -57,6 +60,7 @@ def events_settings(settings) -> Iterator[dict]:
             channel.queue_delete(queue)
         channel.exchange_delete(name)
         channel.exchange_delete(f"{name}.unroutable")
+        channel.exchange_delete(f"{name}.redelivery")
 
 
 class Probe:

@@ -1,13 +1,77 @@
+import logging
+import multiprocessing
 import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import jwt
 import pytest
+from rest_framework.exceptions import AuthenticationFailed
 
-from chassis.auth import TokenVerifier
-from chassis_testing import AUDIENCE, ISSUER, SigningKey, make_principal
+from chassis.auth import SigningKeys, TokenVerifier, configured_verifier, verifier_for
+from chassis_testing import (
+    AUDIENCE,
+    ISSUER,
+    ServiceProcess,
+    SigningKey,
+    TokenIssuer,
+    eventually,
+    free_port,
+    make_principal,
+)
+
+from tests.conftest import CuttableLink
 
 ME = "/api/sample/me/"
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture(autouse=True)
+def _stop_reading_keys_after_the_test(settings) -> Iterator[None]:
+    # Each test's settings make a verifier of their own, reading its issuer's keys in a thread.
+    yield
+    if verifier := configured_verifier():
+        verifier.close()
+    verifier_for.cache_clear()
+
+
+@pytest.fixture
+def issuer() -> Iterator[TokenIssuer]:
+    """An issuer of the test's own, which it may change or take down."""
+    issuer = TokenIssuer()
+    issuer.start()
+    yield issuer
+    issuer.stop()
+
+
+@pytest.fixture
+def verifier_of() -> Iterator[Callable[..., TokenVerifier]]:
+    """``verifier_of(issuer, ttl=...)``: a verifier trusting `issuer`, stopped after the test."""
+    made: list[TokenVerifier] = []
+
+    def make(issuer: TokenIssuer, **tunables: float) -> TokenVerifier:
+        verifier = TokenVerifier(
+            jwks_url=issuer.jwks_url, issuer=ISSUER, audience=AUDIENCE, **tunables
+        )
+        made.append(verifier)
+        return verifier
+
+    yield make
+    for verifier in made:
+        verifier.close()
+
+
+def refused(verifier: TokenVerifier, token: str) -> str | None:
+    """The code the token is refused with; None if it is accepted."""
+    try:
+        verifier.verify(token)
+    except AuthenticationFailed as error:
+        return str(error.get_codes())
+    return None
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -91,30 +155,105 @@ def test_staff_role_is_needed_for_staff_views(api_as, customer):
     assert api_as(make_principal("staff")).post("/api/sample/staff-only/").status_code == 200
 
 
-def test_a_rotated_key_is_fetched_when_a_token_names_it(token_issuer, customer):
-    verifier = TokenVerifier(
-        jwks_url=token_issuer.jwks_url, issuer=ISSUER, audience=AUDIENCE, refresh_cooldown=0
-    )
-    assert verifier.verify(token_issuer.token(customer))["sub"] == str(customer.id)
-    requests_before = token_issuer.jwks_requests
+def test_a_rotated_key_is_fetched_when_a_token_names_it(issuer, verifier_of, customer):
+    verifier = verifier_of(issuer, refresh_cooldown=0)
+    assert verifier.verify(issuer.token(customer))["sub"] == str(customer.id)
+    requests_before = issuer.jwks_requests
 
-    new_key = token_issuer.rotate("test-key-rotated")
-    claims = verifier.verify(token_issuer.token(customer, key=new_key))
+    new_key = issuer.rotate("test-key-rotated")
+    claims = verifier.verify(issuer.token(customer, key=new_key))
 
     assert claims["sub"] == str(customer.id)
-    assert token_issuer.jwks_requests == requests_before + 1
+    assert issuer.jwks_requests == requests_before + 1
 
 
-def test_unknown_key_ids_cannot_flood_the_issuer(token_issuer, customer):
-    verifier = TokenVerifier(jwks_url=token_issuer.jwks_url, issuer=ISSUER, audience=AUDIENCE)
-    verifier.verify(token_issuer.token(customer))
-    requests_before = token_issuer.jwks_requests
+def test_unknown_key_ids_read_the_keys_once_per_cooldown(issuer, verifier_of, customer):
+    verifier = verifier_of(issuer, refresh_cooldown=1)
+    verifier.verify(issuer.token(customer))
+    assert issuer.jwks_requests == 1  # read once, by the worker's thread or the request
+    forged = [issuer.token(customer, key=SigningKey(f"forged-{n}")) for n in range(3)]
 
-    for attempt in range(5):
-        with pytest.raises(Exception, match="not valid"):
-            verifier.verify(token_issuer.token(customer, key=SigningKey(f"forged-{attempt}")))
+    # The first unknown key id reads the keys again, in case the issuer rotated; those after
+    # it, within the cooldown, read nothing.
+    for token in forged * 2:
+        assert refused(verifier, token) == "invalid_token"
+    assert issuer.jwks_requests == 2
 
-    assert token_issuer.jwks_requests <= requests_before + 1
+    time.sleep(1.1)  # the cooldown is over: many requests at once read once between them
+    requests = [threading.Thread(target=refused, args=(verifier, token)) for token in forged * 3]
+    for request in requests:
+        request.start()
+    for request in requests:
+        request.join()
+    assert issuer.jwks_requests == 3
+
+
+def test_a_withdrawn_key_is_refused_once_the_ttl_is_over(issuer, verifier_of, customer):
+    verifier = verifier_of(issuer, ttl=0.5, refresh_cooldown=60)
+    withdrawn = issuer.keys[0]
+    token = issuer.token(customer, key=withdrawn)
+    assert refused(verifier, token) is None
+
+    issuer.rotate("test-key-next")
+    issuer.keys.remove(withdrawn)
+
+    # Without a restart, and without a token naming a new key to make the service look.
+    eventually(lambda: refused(verifier, token) == "invalid_token", timeout=5)
+
+
+def test_a_new_key_is_read_in_the_background_before_a_token_needs_it(issuer, verifier_of, customer):
+    verifier = verifier_of(issuer, ttl=0.5, refresh_cooldown=60)
+    verifier.verify(issuer.token(customer))
+    requests_before = issuer.jwks_requests
+
+    new_key = issuer.rotate("test-key-next")
+    # Two reads begun since: the first has ended (a process reads one at a time), with the key.
+    eventually(lambda: issuer.jwks_requests >= requests_before + 2, timeout=5)
+    issuer.stop()
+
+    # The request waits on no issuer: it is gone, and the key is known already.
+    assert verifier.verify(issuer.token(customer, key=new_key))["sub"] == str(customer.id)
+
+
+def test_while_the_issuer_is_down_its_last_keys_are_trusted_for_a_while(
+    api, settings, issuer, customer, caplog
+):
+    link = CuttableLink.to(issuer.jwks_url)  # the issuer, as the service reaches it
+    settings.JWT_JWKS_URL = jwks_url = link.carry(issuer.jwks_url)
+    settings.JWT_JWKS_TTL = 0.2
+    settings.JWT_JWKS_REFRESH_COOLDOWN = 0.1
+    settings.JWT_JWKS_MAX_STALENESS = 3
+    caplog.set_level(logging.DEBUG, logger="chassis.auth")
+    token = issuer.token(customer)
+    try:
+        assert api.get(ME, **bearer(token)).status_code == 200
+
+        link.down()
+        # Longer than the TTL: the keys have been read again, in vain, several times.
+        eventually(lambda: failed_reads(caplog) >= 3, timeout=5, message=caplog.text)
+        for _ in range(3):
+            assert api.get(ME, **bearer(token)).status_code == 200
+
+        # Past the bound, tokens cannot be checked: as when the issuer is down at the start.
+        eventually(lambda: api.get(ME, **bearer(token)).status_code == 503, timeout=10)
+        response = api.get(ME, **bearer(token))
+        assert response["Content-Type"] == PROBLEM
+        assert response.json()["code"] == "authentication_unavailable"
+
+        link.restore()
+        eventually(lambda: api.get(ME, **bearer(token)).status_code == 200, timeout=5)
+    finally:
+        link.close()
+
+    # One outage, told once (and once that tokens are now refused), however many reads failed.
+    told = [r for r in caplog.records if r.levelno >= logging.INFO and jwks_url in r.getMessage()]
+    assert [r.levelname for r in told] == ["WARNING", "ERROR", "INFO"], caplog.text
+    assert "cannot be read" in told[0].getMessage()
+    assert "read again" in told[2].getMessage()
+
+
+def failed_reads(caplog) -> int:
+    return sum("cannot be read" in r.getMessage() for r in caplog.records)
 
 
 def test_unreachable_issuer_is_503_not_401(api, settings, token_issuer, customer):
@@ -126,3 +265,87 @@ def test_unreachable_issuer_is_503_not_401(api, settings, token_issuer, customer
 
     assert response.status_code == 503
     assert response.json()["code"] == "authentication_unavailable"
+
+
+def _read_a_key_after_fork(keys: SigningKeys, kid: str) -> None:
+    keys.key(kid)  # names a key the parent has not seen: a read, under the lock
+    assert any(thread.name == "jwks-refresher" for thread in threading.enumerate())
+
+
+def test_a_forked_process_reads_the_keys_on_its_own(issuer, customer):
+    keys = SigningKeys(issuer.jwks_url, refresh_cooldown=0)
+    assert keys.refresh()
+    issuer.rotate("test-key-after-fork")
+    fork = multiprocessing.get_context("fork")
+
+    # Forked while the parent reads (its lock held), as a Gunicorn or Celery worker may be.
+    with keys._lock:
+        child = fork.Process(target=_read_a_key_after_fork, args=(keys, "test-key-after-fork"))
+        child.start()
+    child.join(timeout=20)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail("the child waits for a lock its parent's thread held")
+    keys.close()
+
+    assert child.exitcode == 0
+
+
+@contextmanager
+def web_service(
+    tmp_path: Path, jwks_url: str, workers: int
+) -> Iterator[tuple[str, ServiceProcess]]:
+    """The chassis's test service under Gunicorn, as production runs it, trusting `jwks_url`."""
+    port = free_port()
+    gunicorn = ["-m", "gunicorn", "--config", "python:chassis.gunicorn", "--workers", str(workers)]
+    process = ServiceProcess(
+        [*gunicorn, "--bind", f"127.0.0.1:{port}", "tests.wsgi"],
+        tmp_path / "web.log",
+        env={
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "JWT_ISSUER": ISSUER,
+            "JWT_AUDIENCE": AUDIENCE,
+            "JWT_JWKS_URL": jwks_url,
+        },
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.stop()
+
+
+def answers(url: str) -> httpx.Response | None:
+    try:
+        return httpx.get(url)
+    except httpx.TransportError:  # not listening yet
+        return None
+
+
+def test_a_web_worker_reads_the_keys_as_it_starts(tmp_path, issuer, customer):
+    with web_service(tmp_path, issuer.jwks_url, workers=2) as (url, process):
+        # Before any request: each worker has read them.
+        eventually(lambda: issuer.jwks_requests >= 2, timeout=60, message=process.output)
+        eventually(lambda: answers(f"{url}/health/live"), timeout=30, message=process.output)
+
+        response = httpx.get(
+            url + ME, headers={"Authorization": f"Bearer {issuer.token(customer)}"}
+        )
+
+        assert response.status_code == 200, response.text
+        assert issuer.jwks_requests == 2
+
+
+def test_a_web_worker_starts_while_the_issuer_is_down(tmp_path, issuer, customer):
+    gone = f"http://127.0.0.1:{free_port()}/jwks.json"
+    with web_service(tmp_path, gone, workers=1) as (url, process):
+        live = eventually(lambda: answers(f"{url}/health/live"), timeout=60, message=process.output)
+        assert live.status_code == 200
+        token = issuer.token(customer)
+
+        for _ in range(3):
+            response = httpx.get(url + ME, headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 503, response.text
+            assert response.json()["code"] == "authentication_unavailable"
+
+        assert process.output().count("cannot be read") == 1, process.output()

@@ -140,3 +140,24 @@ def test_a_generation_expires_unless_written_and_losing_it_only_makes_entries_st
     assert cached(cache, "/things/", b"after the write") == b"after the write"
     client.delete(generation)  # expired, evicted, or Redis restarted
     assert cached(cache, "/things/", b"after the loss") == b"after the loss"
+
+
+def test_a_read_cache_keeps_at_most_its_bound_of_entries_whatever_the_writes(settings):
+    settings.CACHES = redis_cache(REDIS)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    bounded = ReadCache("searches", max_entries=5)
+    client = caches["default"]._cache.get_client(write=True)
+    try:
+        for number in range(5 + 100):
+            if number == 50:
+                write(bounded)  # deletes the entries it made stale, and their places
+            assert cached(bounded, f"/things/?search={number}", b"state") == b"state"
+        entries = list(client.scan_iter(f"{prefix}:*:searches:entry:*"))
+
+        assert len(entries) == 5
+        assert cached(bounded, "/things/?search=51", b"new") == b"state"  # stored after the write
+        assert cached(bounded, "/things/?search=0", b"new") == b"new"  # stale, then deleted
+    finally:
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)

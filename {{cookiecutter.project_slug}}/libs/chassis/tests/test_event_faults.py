@@ -153,7 +153,7 @@ def test_a_database_outage_longer_than_the_delivery_limit_parks_and_repeats_noth
         for number in numbers:
             event = Event(
                 type=WidgetShipped.TYPE,
-                source="/tests",
+                source="/sample",
                 data={"widget_id": str(uuid4()), "number": number},
             )
             channel.basic_publish(events_settings["EXCHANGE"], event.type, event.to_json())

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def shipped(number: int, fail: str = "never") -> Event:
     return Event(
         type="sample.widget.shipped.v1",
-        source="/tests",
+        source="/sample",
         data={"widget_id": str(uuid4()), "number": number, "fail": fail},
     )
 
@@ -138,6 +138,31 @@ def test_a_message_that_is_not_an_event_is_parked(broker, body, error):
     )
     assert letters[0][1] == body
     assert error in letters[0][0].headers["x-error"]
+
+
+def test_an_event_that_claims_another_source_is_parked_unhandled(broker, caplog):
+    # The routing key is sample's own, as one stolen from sample would be; the body says it
+    # comes from orders, which does not publish sample's events.
+    forged = Event(
+        type="sample.widget.shipped.v1", source="/orders", data=shipped(5).data
+    ).to_json()
+    broker.publish(forged)
+    broker.publish(shipped(6).to_json())  # a true one, behind it, goes through
+
+    eventually(lambda: Effect.objects.filter(number=6).exists(), message="the true one waits")
+    letters: list = []
+    eventually(
+        lambda: letters.extend(broker.dead_letters()) or letters, message="nothing dead-lettered"
+    )
+    assert not Effect.objects.filter(number=5).exists()
+    assert letters[0][1] == forged
+    event_id = Event.from_json(forged).id
+    refusal = (
+        f"Refusing sample.widget.shipped.v1 {event_id}: it claims to come from '/orders',"
+        " but only sample publishes it ('/sample')"
+    )
+    assert letters[0][0].headers["x-error"] == refusal
+    assert refusal in [record.getMessage() for record in caplog.records]
 
 
 def test_a_parked_event_is_called_out_and_handed_back_by_replay_once_put_right(

@@ -26,12 +26,21 @@ def test_oversized_page_is_refused_naming_page_size(api):
     assert response.json()["errors"][0]["field"] == "page_size"
 
 
-@pytest.mark.parametrize("page_size", ["0", "ten"])
-def test_invalid_page_size_is_refused(api, page_size):
-    response = api.get("/api/sample/widgets/", {"page_size": page_size})
+@pytest.mark.parametrize("parameter", ["page", "page_size"])
+@pytest.mark.parametrize("value", ["", "0", "-1", "ten", "1.5", "last", str(2**64)])
+def test_a_page_or_size_that_is_not_a_number_in_bounds_is_refused_naming_it(api, parameter, value):
+    response = api.get("/api/sample/widgets/", {parameter: value})
 
     assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "page_size"
+    assert response.json()["errors"][0]["field"] == parameter
+
+
+@pytest.mark.parametrize("parameter", ["page", "page_size"])
+def test_a_page_or_size_sent_twice_is_refused_naming_it(api, parameter):
+    response = api.get(f"/api/sample/widgets/?{parameter}=1&{parameter}=2")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == parameter
 
 
 def test_page_past_the_end_is_not_found(api):

@@ -54,6 +54,19 @@ def test_defaults_are_safe_for_production(clean_env, service_dir):
     assert settings["STATIC_URL"] == "/api/sample/static/"
 
 
+def test_each_service_keeps_its_own_admin_cookies_to_its_own_paths(clean_env, service_dir):
+    # Behind one gateway every service shares an origin: cookies of one name would be every one's.
+    clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
+    orders, catalog = (
+        service_settings(name=name, base_dir=service_dir, apps=[]) for name in ("orders", "catalog")
+    )
+
+    cookies = ("SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME")
+    assert {orders[name] for name in cookies}.isdisjoint(catalog[name] for name in cookies)
+    for settings, name in ((orders, "orders"), (catalog, "catalog")):
+        assert settings["SESSION_COOKIE_PATH"] == settings["CSRF_COOKIE_PATH"] == f"/api/{name}/"
+
+
 def test_urls_from_the_environment(clean_env, service_dir):
     clean_env.setenv("DJANGO_SECRET_KEY", "k" * 50)
     clean_env.setenv("DATABASE_URL", "postgres://shop:pw@db.internal:5433/catalog")

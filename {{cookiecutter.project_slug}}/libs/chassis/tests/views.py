@@ -4,6 +4,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, JsonResponse
+from drf_yasg.utils import swagger_auto_schema
 from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +28,8 @@ class WidgetSerializer(serializers.Serializer):
 
 
 class WidgetOutputSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
+    number = serializers.IntegerField(min_value=1)
+    label = serializers.CharField(max_length=20, required=False)
 
 
 class WidgetList(generics.GenericAPIView):
@@ -38,6 +40,7 @@ class WidgetList(generics.GenericAPIView):
         page = self.paginate_queryset(WIDGETS)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @swagger_auto_schema(request_body=WidgetSerializer)
     def post(self, request: Request) -> Response:
         serializer = WidgetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -10,7 +10,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account */
+        /**
+         * Create an account
+         * @description Answers 202 with the same body whether or not the address has an account, so that nobody learns who has one: a new address gets its account, and sign-in works with this password; an address that has one keeps it unchanged, and its owner is told by e-mail that someone tried to register it.
+         */
         post: operations["accounts_create"];
         delete?: never;
         options?: never;
@@ -133,11 +136,19 @@ export interface components {
             email: string;
             /**
              * Full name
+             * @description How messages greet the person; at most 150 characters.
              * @default
              */
             full_name: string;
             /** Password */
             password: string;
+        };
+        RegistrationAccepted: {
+            /**
+             * Detail
+             * @description The same whether or not the address had an account: sign in next.
+             */
+            detail: string;
         };
         SignIn: {
             /** Email */
@@ -204,25 +215,16 @@ export interface operations {
             };
         };
         responses: {
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
-            /** @description The input is invalid; `errors` names each field. */
+            /** @description The address is not one, the password is too weak, or the name is too long; `errors` names each field. */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An account with this e-mail address exists. */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,15 @@ its lease (reads meanwhile go to the database; they stay correct, only
 slower). If Redis cannot be reached for step 3, the process retries it in the
 background until it succeeds, and reads no entry meanwhile.
 
+A read cache keeps at most ``max_entries`` entries at a time: its keys are
+URLs, which anyone may vary without end (a new search text, a parameter no view
+reads), so past the bound a miss is answered from the database and not stored,
+until entries expire or a write (step 3) deletes them all, being stale.
+
+Redis holds only JSON and bytes: Django's cache is given :class:`JSONSerializer`
+instead of its own, which unpickles what it reads (whoever could write a key
+would run code in every process that reads it).
+
 The cache only ever speeds reads up: when Redis is away, reads go to the
 database and writes still commit. It needs a cache every process shares: with
 Django's per-process memory cache (no ``REDIS_URL``) a write in one process
@@ -33,6 +42,7 @@ could not make another's entries stale, so nothing is cached.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -53,6 +63,8 @@ logger = logging.getLogger(__name__)
 
 # Bounds how long an entry lives if no write ever comes.
 TIMEOUT_SECONDS = 300
+# Entries a read cache keeps at a time, unless it says otherwise.
+MAX_ENTRIES = 10_000
 # Longer than any transaction of a write lasts between steps 1 and 3.
 WRITE_LEASE_SECONDS = 60
 # A generation no write has moved for a day expires (its entries expired long before), so
@@ -79,6 +91,15 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 """
 )
+_DELETE_ENTRIES = """
+local stale = redis.call('ZRANGE', {entries}, 0, -1)
+for first = 1, #stale, 500 do
+  redis.call('UNLINK', unpack(stale, first, math.min(first + 499, #stale)))
+end
+redis.call('UNLINK', {entries})
+"""
+# Every entry stored so far is stale now: deleted, so that it takes neither memory nor a place
+# under the bound (KEYS[3], which lists them) until it expires.
 _END_WRITE = (
     _NEW_GENERATION
     + f"""
@@ -86,13 +107,26 @@ redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], {GENERATION_SECONDS})
 redis.call('ZREM', KEYS[2], ARGV[1])
 """
+    + _DELETE_ENTRIES.format(entries="KEYS[3]")
 )
+# What clear() leaves behind is what Redis held before the cache's first read.
+_CLEAR = _DELETE_ENTRIES.format(entries="KEYS[2]") + "redis.call('UNLINK', KEYS[1])\n"
+# KEYS[4] scores each entry stored by when it expires: what it counts is every entry key
+# that may still exist, of any generation, so the bound holds however often writes come.
 _STORE = (
     _NEW_GENERATION
     + """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('ZCOUNT', KEYS[2], redis.call('TIME')[1], '+inf') > 0 then return 0 end
+local now = tonumber(redis.call('TIME')[1])
+if redis.call('ZCOUNT', KEYS[2], now, '+inf') > 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+if not redis.call('ZSCORE', KEYS[4], KEYS[3])
+   and redis.call('ZCARD', KEYS[4]) >= tonumber(ARGV[4]) then
+  return 0
+end
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+redis.call('ZADD', KEYS[4], now + tonumber(ARGV[3]), KEYS[3])
+redis.call('EXPIRE', KEYS[4], ARGV[3])
 return 1
 """
 )
@@ -107,9 +141,28 @@ class Lookup:
     generation: bytes | None
 
 
+class JSONSerializer:
+    """Django's RedisCache serializer (``OPTIONS["serializer"]``): JSON, never pickle.
+
+    A value that is not JSON is refused when stored (TypeError), and an entry that is not
+    JSON (a pickle planted under the key, say) is refused when read (ValueError), never
+    run. Integers are JSON too, so ``cache.incr`` (Redis's INCRBY) still works.
+    """
+
+    def dumps(self, value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":")).encode()
+
+    def loads(self, data: bytes) -> Any:
+        try:
+            return json.loads(data)
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+            raise ValueError("A cache entry that is not JSON: not loaded.") from error
+
+
 class ReadCache:
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str, *, max_entries: int = MAX_ENTRIES) -> None:
         self.namespace = namespace
+        self.max_entries = max_entries
 
     def lookup(self, key: str) -> Lookup:
         """The valid entry for `key`, if any, in one round trip; never raises."""
@@ -139,8 +192,18 @@ class ReadCache:
             return
         try:
             client.register_script(_STORE)(
-                keys=[self._generation_key, self._writers_key, self._entry_key(lookup.key)],
-                args=[lookup.generation, lookup.generation + b"\n" + payload, TIMEOUT_SECONDS],
+                keys=[
+                    self._generation_key,
+                    self._writers_key,
+                    self._entry_key(lookup.key),
+                    self._entries_key,
+                ],
+                args=[
+                    lookup.generation,
+                    lookup.generation + b"\n" + payload,
+                    TIMEOUT_SECONDS,
+                    self.max_entries,
+                ],
             )
         except redis.RedisError as error:
             logger.warning("Read cache unavailable, not caching: %s", error)
@@ -160,12 +223,18 @@ class ReadCache:
             logger.warning("Read cache unavailable before a commit: %s", error)
         transaction.on_commit(lambda: self._end_write(token))
 
+    def clear(self) -> None:
+        """Delete every entry and the generation (for tests, and for tools that remove a
+        service's data): the next read starts afresh. A write in progress keeps its
+        registration, which goes when it ends."""
+        client = _client()
+        if client is not None:
+            client.register_script(_CLEAR)(keys=[self._generation_key, self._entries_key])
+
     def _end_write(self, token: str) -> None:
         client = _client()
         try:
-            client.register_script(_END_WRITE)(
-                keys=[self._generation_key, self._writers_key], args=[token]
-            )
+            client.register_script(_END_WRITE)(keys=self._end_write_keys, args=[token])
         except redis.RedisError as error:
             logger.warning("Read cache unavailable after a commit, will retry: %s", error)
             _retry_in_background(self, token)
@@ -181,6 +250,14 @@ class ReadCache:
     @property
     def _writers_key(self) -> str:
         return _make_key(f"{self.namespace}:writers")
+
+    @property
+    def _end_write_keys(self) -> list[str]:
+        return [self._generation_key, self._writers_key, self._entries_key]
+
+    @property
+    def _entries_key(self) -> str:
+        return _make_key(f"{self.namespace}:entries")
 
     def _entry_key(self, key: str) -> str:
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -245,9 +322,7 @@ def _retry_pending() -> None:
             waiting = list(_pending)
         for cache, token in waiting:
             try:
-                _client().register_script(_END_WRITE)(
-                    keys=[cache._generation_key, cache._writers_key], args=[token]
-                )
+                _client().register_script(_END_WRITE)(keys=cache._end_write_keys, args=[token])
             except redis.RedisError:
                 continue
             with _pending_lock:

@@ -78,6 +78,9 @@ CHASSIS = (
     variable("JWT_AUDIENCE", "project", "The audience those tokens must name."),
     variable("JWT_JWKS_URL", "jwks", "Where the issuer publishes its public keys."),
     variable(
+        "JWT_JWKS_TTL", "tunable", "Seconds a key the issuer withdrew may stay trusted (300)."
+    ),
+    variable(
         "DATABASE_URL",
         "database",
         "The service's own PostgreSQL database, as the application's role (the release job's:"

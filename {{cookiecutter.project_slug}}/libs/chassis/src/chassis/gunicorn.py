@@ -3,10 +3,16 @@
 Overridable per process with Gunicorn's own flags or ``GUNICORN_CMD_ARGS``.
 """
 
+from __future__ import annotations
+
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chassis.logging import logging_config
+
+if TYPE_CHECKING:
+    from gunicorn.workers.base import Worker
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -19,6 +25,9 @@ threads = int(os.environ.get("WEB_THREADS", "2"))
 # Longer than the gateway's keepalive_timeout, so that the gateway closes idle
 # connections first and never sends a request on one Gunicorn just closed.
 keepalive = 75
+# Longer than the gateway's (8 KiB): a request line too long is refused there, as problem+json,
+# not here in Gunicorn's HTML.
+limit_request_line = 8190
 timeout = 30
 # Seconds a stopping worker finishes the requests it has; the supervisor's own grace
 # (Compose's stop_grace_period, Kubernetes' terminationGracePeriodSeconds, a native run's
@@ -41,3 +50,12 @@ accesslog = None
 control_socket_disable = True
 # Gunicorn runs from the service's folder (services/<name>, or /srv/<name> in its image).
 logconfig_dict = logging_config(service=Path.cwd().name, level="INFO")
+
+
+def post_worker_init(worker: Worker) -> None:
+    # A new worker reads the token issuer's keys as it starts, so that its first requests find
+    # them; in a thread of its own, because the issuer may be down, or be this very service
+    # (identity publishes the keys), whose worker must boot to answer the read.
+    from chassis.auth import read_keys_in_background
+
+    read_keys_in_background()

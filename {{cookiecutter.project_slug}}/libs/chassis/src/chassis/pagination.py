@@ -1,7 +1,8 @@
 """Page-number pagination with a bounded page size, one query a page.
 
 A client asking for more than ``max_page_size`` items gets a 400 naming
-``page_size``, not a silently smaller page it may mistake for the last one.
+``page_size``, not a silently smaller page it may mistake for the last one; a
+page that is not a number from 1 to ``max_page`` a 400 naming ``page``.
 Django's paginator counts the rows, then reads the page: two round trips to
 the database for every list. A repository's :class:`~chassis.persistence.EntityPage`
 is read and counted in one.
@@ -38,13 +39,27 @@ class PageNumberPagination(pagination.PageNumberPagination):
     django_paginator_class = OneQueryPaginator
     page_size_query_param = "page_size"
     max_page_size = 100
+    # Far past any list a client pages through, and within what the database's OFFSET takes.
+    max_page = 2**31 - 1
+    # Only numbers: a page is named one way, as the API documents it.
+    last_page_strings = ()
 
     def get_page_size(self, request: Request) -> int:
-        requested = request.query_params.get(self.page_size_query_param)
-        if requested is None:
-            return self.page_size
-        field = serializers.IntegerField(min_value=1, max_value=self.max_page_size)
+        return self._number(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Paginator) -> int:
+        # A page that is not a number is a 400 naming `page`; one past the end, a 404.
+        return self._number(request, self.page_query_param, 1, self.max_page)
+
+    @staticmethod
+    def _number(request: Request, name: str, default: int, maximum: int) -> int:
+        requested = request.query_params.getlist(name)
+        if not requested:
+            return default
+        if len(requested) > 1:
+            raise serializers.ValidationError({name: ["Send this parameter once."]})
+        field = serializers.IntegerField(min_value=1, max_value=maximum)
         try:
-            return field.run_validation(requested)
+            return field.run_validation(requested[0])
         except serializers.ValidationError as error:
-            raise serializers.ValidationError({self.page_size_query_param: error.detail}) from error
+            raise serializers.ValidationError({name: error.detail}) from error

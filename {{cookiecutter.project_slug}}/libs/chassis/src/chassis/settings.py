@@ -39,6 +39,9 @@ place. Every variable read is in :mod:`chassis.environment`; the main ones:
 ``JWT_ISSUER``, ``JWT_AUDIENCE``, ``JWT_JWKS_URL``
     Whose tokens to trust, for which audience, and where the issuer
     publishes its keys (see ``chassis.auth``).
+``JWT_JWKS_TTL``
+    Seconds a key the issuer stops publishing may still be trusted (300): each
+    process reads the issuer's keys again, in the background, twice as often.
 ``DJANGO_LOG_LEVEL``
     ``INFO`` unless set.
 ``DJANGO_SECURE_SSL_REDIRECT``, ``DJANGO_SECURE_HSTS_SECONDS``
@@ -58,7 +61,9 @@ from typing import Any
 
 import environ
 
+from chassis import broker_access
 from chassis.logging import logging_config
+from chassis.redis_acl import key_prefix
 
 # What a service without a service.toml runs (the chassis's own test service).
 DEFAULT_PROCESSES = ("web", "relay")
@@ -125,8 +130,9 @@ def service_settings(
             "django_guid",
             "rest_framework",
             "drf_yasg",
-            "chassis",
+            # Before the chassis, whose admin replaces Django Q's schedule admin.
             *(["django_q"] if info.runs_django_q else []),
+            "chassis",
             *apps,
         ],
         "MIDDLEWARE": [
@@ -185,6 +191,12 @@ def service_settings(
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SESSION_COOKIE_SECURE": not debug,
         "CSRF_COOKIE_SECURE": not debug,
+        # The admin's cookies, one pair per service, sent to that service alone: on one origin
+        # (the gateway's) every service would otherwise read, and overwrite, one `sessionid`.
+        "SESSION_COOKIE_NAME": f"{name}_session",
+        "SESSION_COOKIE_PATH": f"/api/{name}/",
+        "CSRF_COOKIE_NAME": f"{name}_csrftoken",
+        "CSRF_COOKIE_PATH": f"/api/{name}/",
         # HSTS preloading commits the whole domain to HTTPS for good: its owner's call, not a template's.
         "SILENCED_SYSTEM_CHECKS": ["security.W021"],
         "AUTH_PASSWORD_VALIDATORS": [
@@ -227,7 +239,7 @@ def service_settings(
         },
         "EVENTS": {
             "BROKER_URL": env.str("BROKER_URL", default=""),
-            "EXCHANGE": env.str("EVENTS_EXCHANGE", default="events"),
+            "EXCHANGE": env.str("EVENTS_EXCHANGE", default=broker_access.EVENTS_EXCHANGE),
             "QUEUE": env.str("EVENTS_QUEUE", default=name),
             # Seconds a failed event waits before each retry; then it is dead-lettered.
             "RETRY_DELAYS": [1, 5, 30, 120, 600],
@@ -237,7 +249,7 @@ def service_settings(
             "PREFETCH": 50,
             "RELAY_WINDOW": 500,
             "RELAY_POLL_SECONDS": 1.0,
-            "OUTBOX_RETENTION_DAYS": 7,
+            "OUTBOX_RETENTION_DAYS": broker_access.OUTBOX_RETENTION_DAYS,
             "INBOX_RETENTION_DAYS": 7,
             # How often the consumer prunes the inbox and looks into its dead-letter queue.
             "UPKEEP_SECONDS": 60,
@@ -247,6 +259,13 @@ def service_settings(
         "JWT_ISSUER": env.str("JWT_ISSUER", default=""),
         "JWT_AUDIENCE": env.str("JWT_AUDIENCE", default=""),
         "JWT_JWKS_URL": env.str("JWT_JWKS_URL", default=""),
+        "JWT_JWKS_TTL": env.int("JWT_JWKS_TTL", default=300),
+        # Seconds between reads of the keys that tokens naming an unknown key id cause: forged
+        # ids cannot flood the issuer; a rotated key is found at once, or this much later.
+        "JWT_JWKS_REFRESH_COOLDOWN": 30,
+        # Seconds the keys last read stay trusted while the issuer does not answer; then tokens
+        # are answered 503, as a key withdrawn meanwhile must not stay trusted for ever.
+        "JWT_JWKS_MAX_STALENESS": 86_400,
         "LOGGING": logging_config(service=name, level=env.str("DJANGO_LOG_LEVEL", default="INFO")),
     }
     if info.runs_celery:
@@ -284,7 +303,14 @@ def _cache(env: environ.Env, service: str) -> dict[str, Any]:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env.str("REDIS_URL"),
         # Services may share one Redis: keys never collide across services.
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=service),
-        # A slow or absent Redis must fail fast so that reads fall back to the database.
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        # Each service's Redis user may touch only the keys under this (chassis.redis_acl).
+        "KEY_PREFIX": key_prefix(service, env.str("CACHE_KEY_PREFIX", default="")),
+        "OPTIONS": {
+            # A slow or absent Redis must fail fast so that reads fall back to the database.
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            # Django's own serializer unpickles what it reads: a key planted by anyone who
+            # can write it would run code here.
+            "serializer": "chassis.caching.JSONSerializer",
+        },
     }

@@ -12,8 +12,9 @@ The rules, and why:
 
 - RabbitMQ is the broker (the project's virtual host, ``BROKER_URL``), each
   service on a task queue of its own (``<service>.tasks``), so that one
-  service's worker never takes another's task.
-- Redis (``REDIS_URL``) keeps results, for a day.
+  service's worker never takes another's task; its remote control and worker
+  events on exchanges of its own too, which its broker user alone may use.
+- Redis (``REDIS_URL``) keeps results, for a day, under the service's key prefix.
 - JSON only: a message never carries code to run.
 - A task is acknowledged after it ran (``acks_late``) and handed back if its
   worker dies, so it may run twice: tasks must be idempotent. One message is
@@ -42,6 +43,7 @@ from django.utils.module_loading import module_has_submodule
 from django_guid import clear_guid, get_guid, set_guid
 
 from chassis.heartbeat import beat
+from chassis.redis_acl import key_prefix
 
 CORRELATION_HEADER = "x_correlation_id"
 
@@ -68,11 +70,26 @@ def _add_schedules(sender: Celery, **_: object) -> None:
 def celery_settings(*, name: str) -> dict[str, Any]:
     """The ``CELERY_*`` settings of the service `name`, from the environment."""
     env = environ.Env()
+    queue = env.str("CELERY_TASK_QUEUE", default=f"{name}.tasks")
     return {
         "CELERY_BROKER_URL": env.str("BROKER_URL", default=""),
         "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
-        "CELERY_TASK_DEFAULT_QUEUE": env.str("CELERY_TASK_QUEUE", default=f"{name}.tasks"),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # Through the queue's own exchange, named like it: Celery would otherwise publish to
+        # the default exchange, which reaches every queue, so the service's user may not.
+        "CELERY_TASK_ROUTES": {"*": {"queue": queue, "exchange": queue, "routing_key": queue}},
+        # Remote control (``celery inspect ping``, the worker's health check) and the workers'
+        # own events (gossip) on names of the service's own: its broker user may use no other
+        # (see chassis.broker_access), and no other service's may reach its workers.
+        "CELERY_CONTROL_EXCHANGE": name,
+        "CELERY_EVENT_EXCHANGE": f"{name}.celeryev",
+        "CELERY_EVENT_QUEUE_PREFIX": f"{name}.celeryev",
         "CELERY_RESULT_BACKEND": env.str("REDIS_URL", default="") or None,
+        # Under the service's key prefix, which is all its Redis user may touch
+        # (chassis.redis_acl); the channels results are announced on follow it.
+        "CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS": {
+            "global_keyprefix": key_prefix(name, env.str("CACHE_KEY_PREFIX", default="")) + ":"
+        },
         "CELERY_RESULT_EXPIRES": 24 * 60 * 60,
         "CELERY_TASK_SERIALIZER": "json",
         "CELERY_RESULT_SERIALIZER": "json",

@@ -73,7 +73,9 @@ def _connect_as_the_database_owner() -> None:
 _connect_as_the_database_owner()
 # Tasks queued by this test run (where a service has Celery tasks) go to a queue of its own,
 # which only its own worker takes; set before Django reads its settings, and passed on to it.
-os.environ.setdefault("CELERY_TASK_QUEUE", f"test-{uuid4().hex[:12]}.tasks")
+# Named under the service's (its folder's) name: its broker user may use no other
+# (chassis.broker_access).
+os.environ.setdefault("CELERY_TASK_QUEUE", f"{Path.cwd().name}.test-{uuid4().hex[:12]}.tasks")
 
 # Celery's fixtures, in a project where a service runs Celery (elsewhere the module is gone).
 if importlib.util.find_spec("chassis_testing.tasks") is not None:

@@ -1,4 +1,5 @@
-"""Notifications listens for the moments people hear about: signing up, and their orders' outcomes."""
+"""Notifications listens for the moments people hear about: signing up (or someone trying to,
+with their address), and their orders' outcomes."""
 
 from uuid import UUID
 
@@ -24,6 +25,13 @@ def welcome_the_new_user(event: Event) -> None:
         name=user["full_name"] or user["email"],
         email=user["email"],
     )
+
+
+@subscriber("identity.registration.repeated.v1")
+def tell_the_owner_someone_tried_to_register(event: Event) -> None:
+    """Registering answers alike whether an address has an account; its owner is the one told."""
+    account = event.data
+    notify(account["user_id"], account["email"], "registration_repeated", email=account["email"])
 
 
 @subscriber("orders.order.confirmed.v1")

@@ -1,6 +1,8 @@
 """The broker as every process of a service sees it: one connection, one topology.
 
-The events exchange is a durable topic exchange shared by every service. Each
+The events exchange is a durable topic exchange shared by every service, declared
+by provisioning (see chassis.broker_access: each service's broker user may
+publish only its own event types and use only its own queues). Each
 consuming service owns a durable queue bound to the types it subscribes to; a
 failed event waits in one of the service's retry queues (each with its own
 delay, after which it goes back to the main queue); after the last attempt it
@@ -29,6 +31,8 @@ from typing import Any
 import pika
 from django.conf import settings
 from pika.adapters.blocking_connection import BlockingChannel
+
+from chassis import broker_access
 
 # Dead-lettering that the broker confirms, so that a message moved to the
 # dead-letter queue is never lost on the way (it needs reject-publish overflow).
@@ -60,7 +64,7 @@ class Topology:
     @property
     def unroutable_queue(self) -> str:
         """Where events no queue is bound for wait (also the name of the alternate exchange)."""
-        return f"{self.exchange}.unroutable"
+        return broker_access.unroutable(self.exchange)
 
     @property
     def dead_letter_queue(self) -> str:
@@ -70,39 +74,59 @@ class Topology:
         """The queue an event waits in after failing `attempt` times (1 is the first failure)."""
         return f"{self.queue}.retry.{self.retry_delays[attempt - 1]}s"
 
+    @property
+    def redelivery_exchange(self) -> str:
+        """The service's own direct exchange into its queues, by their names: the consumer hands
+        events to its retry and dead-letter queues through it, the broker dead-letters through
+        it, a replay goes back to the queue through it. Not the default exchange: that reaches
+        every queue, so the service's user may not write to it."""
+        return f"{self.queue}.redelivery"
+
     def exchange_declarations(self) -> list[Declaration]:
-        """The events exchange, with the alternate exchange and queue of what it cannot route."""
-        return [
+        """The events exchange, with the alternate exchange and queue of what it cannot route:
+        the shared topology, which provisioning declares (chassis.broker_access)."""
+        shared = broker_access.shared_topology("", self.exchange, self.unroutable_retention_seconds)
+        declarations = [
             Declaration(
                 "exchange_declare",
-                {"exchange": self.unroutable_queue, "exchange_type": "fanout", "durable": True},
-            ),
+                {
+                    "exchange": exchange["name"],
+                    "exchange_type": exchange["type"],
+                    "durable": exchange["durable"],
+                    "arguments": exchange["arguments"],
+                },
+            )
+            for exchange in shared["exchanges"]
+        ]
+        declarations += [
             Declaration(
                 "queue_declare",
                 {
-                    "queue": self.unroutable_queue,
-                    "durable": True,
-                    "arguments": {"x-message-ttl": self.unroutable_retention_seconds * 1000},
+                    "queue": queue["name"],
+                    "durable": queue["durable"],
+                    "arguments": queue["arguments"],
                 },
-            ),
-            Declaration(
-                "queue_bind", {"queue": self.unroutable_queue, "exchange": self.unroutable_queue}
-            ),
-            Declaration(
-                "exchange_declare",
-                {
-                    "exchange": self.exchange,
-                    "exchange_type": "topic",
-                    "durable": True,
-                    "arguments": {"alternate-exchange": self.unroutable_queue},
-                },
-            ),
+            )
+            for queue in shared["queues"]
         ]
+        declarations += [
+            Declaration("queue_bind", {"queue": bind["destination"], "exchange": bind["source"]})
+            for bind in shared["bindings"]
+        ]
+        return declarations
+
+    def exchange_check(self) -> list[Declaration]:
+        """That the events exchange is there: a service's user may not declare it."""
+        return [Declaration("exchange_declare", {"exchange": self.exchange, "passive": True})]
 
     def queue_declarations(self, event_types: list[str]) -> list[Declaration]:
         """The service's queues, bound to `event_types`, and the exchange they hang off."""
         declarations = [
-            *self.exchange_declarations(),
+            *self.exchange_check(),
+            Declaration(
+                "exchange_declare",
+                {"exchange": self.redelivery_exchange, "exchange_type": "direct", "durable": True},
+            ),
             Declaration("queue_declare", {"queue": self.dead_letter_queue, "durable": True}),
             Declaration(
                 "queue_declare",
@@ -112,7 +136,7 @@ class Topology:
                     "arguments": {
                         "x-queue-type": "quorum",
                         "x-delivery-limit": self.delivery_limit,
-                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-exchange": self.redelivery_exchange,
                         "x-dead-letter-routing-key": self.dead_letter_queue,
                         **AT_LEAST_ONCE_DEAD_LETTERING,
                     },
@@ -126,12 +150,13 @@ class Topology:
             )
             for event_type in event_types
         ]
+        redelivered = [self.queue, self.dead_letter_queue]
         for attempt, delay in enumerate(self.retry_delays, start=1):
-            # Expired messages go back to the main queue through the default exchange.
+            # Expired messages go back to the main queue through the redelivery exchange.
             arguments = {
                 "x-queue-type": "quorum",
                 "x-message-ttl": delay * 1000,
-                "x-dead-letter-exchange": "",
+                "x-dead-letter-exchange": self.redelivery_exchange,
                 "x-dead-letter-routing-key": self.queue,
                 **AT_LEAST_ONCE_DEAD_LETTERING,
             }
@@ -141,9 +166,18 @@ class Topology:
                     {"queue": self.retry_queue(attempt), "durable": True, "arguments": arguments},
                 )
             )
+            redelivered.append(self.retry_queue(attempt))
+        declarations += [
+            Declaration(
+                "queue_bind",
+                {"queue": queue, "exchange": self.redelivery_exchange, "routing_key": queue},
+            )
+            for queue in redelivered
+        ]
         return declarations
 
     def declare_exchange(self, channel: BlockingChannel) -> None:
+        """Declare the shared topology: what provisioning does, as an administrator."""
         declare(channel, self.exchange_declarations())
 
     def declare_queues(self, channel: BlockingChannel, event_types: list[str]) -> None:

@@ -15,11 +15,13 @@ e-mail, a call) goes through ``transaction.on_commit``.
 A handler that fails sends the event to a retry queue, which hands it back
 after its delay (each retry waits longer); after the last retry the event is
 parked in the service's dead-letter queue with the error, for a person to look
-at. A database outage is not the events' fault: the consumer holds the
-deliveries it has (unacknowledged, so the broker keeps them for it), takes no
-more, and waits with growing pauses until the database answers, then handles
-them. Returning them to the queue instead would count a delivery each time
-against the queue's delivery limit, and a long outage would dead-letter them.
+at. An event whose ``source`` is not the service that publishes its type (see
+chassis.broker_access) is parked at once, unhandled. A database outage is not
+the events' fault: the consumer holds the deliveries it has (unacknowledged,
+so the broker keeps them for it), takes no more, and waits with growing pauses
+until the database answers, then handles them. Returning them to the queue
+instead would count a delivery each time against the queue's delivery limit,
+and a long outage would dead-letter them.
 
 Every ``UPKEEP_SECONDS`` the consumer forgets the inbox rows older than
 ``INBOX_RETENTION_DAYS`` (an event comes again within seconds of its first
@@ -52,6 +54,7 @@ from django.utils import timezone
 from django_guid import clear_guid, set_guid
 from pika.adapters.blocking_connection import BlockingChannel
 
+from chassis import broker_access
 from chassis.events import broker
 from chassis.events.envelope import Event, InvalidEvent
 from chassis.events.relay import Backoff
@@ -140,9 +143,15 @@ class Consumer:
         received: list[tuple[Event, pika.BasicProperties, bytes]] = []
         for _method, properties, body in batch:
             try:
-                received.append((Event.from_json(body), properties, body))
+                event = Event.from_json(body)
             except InvalidEvent as error:
                 self._park(channel, body, properties, attempts=1, error=str(error))
+                continue
+            if (forged := _forged(event)) is not None:
+                logger.error(forged)
+                self._park(channel, body, properties, attempts=1, error=forged)
+                continue
+            received.append((event, properties, body))
         while True:
             try:
                 self._apply_batch(channel, received)
@@ -244,7 +253,7 @@ class Consumer:
             "x-last-error": str(error)[:500],
         }
         channel.basic_publish(
-            "",
+            self.topology.redelivery_exchange,
             self.topology.retry_queue(attempt),
             body,
             persistent_copy(properties, headers),
@@ -267,12 +276,25 @@ class Consumer:
         )
         headers = {**(properties.headers or {}), "x-attempts": attempts, "x-error": error[-2000:]}
         channel.basic_publish(
-            "",
+            self.topology.redelivery_exchange,
             self.topology.dead_letter_queue,
             body,
             persistent_copy(properties, headers),
             mandatory=True,
         )
+
+
+def _forged(event: Event) -> str | None:
+    """Why `event` is not to be believed, if it is not: its source is not the service that
+    publishes its type. The broker lets only that service publish the type's routing key, but
+    an event's body is what handlers read, and a stolen key must not make it true."""
+    publisher = broker_access.publisher_of(event.type)
+    if event.source == broker_access.source(publisher):
+        return None
+    return (
+        f"Refusing {event.type} {event.id}: it claims to come from {event.source!r}, but only"
+        f" {publisher} publishes it ({broker_access.source(publisher)!r})"
+    )
 
 
 def _forget_inbox_rows(*, handled_before: datetime) -> None:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_guid import get_guid
 
+from chassis import broker_access
 from chassis.events import schemas
 from chassis.events.envelope import Event, json_ready
 from chassis.models import OutboxMessage
@@ -35,7 +36,7 @@ def publish(event: DomainEvent) -> Event:
     schemas.validate(event.TYPE, data)
     envelope = Event(
         type=event.TYPE,
-        source=f"/{settings.SERVICE_INFO.name}",
+        source=broker_access.source(settings.SERVICE_INFO.name),
         data=data,
         correlationid=get_guid(),
     )

@@ -168,10 +168,10 @@ class _Publisher:
         channel.confirm_delivery(ack_nack_callback=self.on_confirm, callback=self.on_confirming)
 
     def on_confirming(self, _frame: Method) -> None:
-        self._declare(self.relay.topology.exchange_declarations())
+        self._declare(self.relay.topology.exchange_check())
 
     def _declare(self, declarations: list[broker.Declaration]) -> None:
-        """Declare the exchange step by step, each step in the callback of the one before."""
+        """Declare step by step, each step in the callback of the one before."""
         if not declarations:
             self.on_ready()
             return

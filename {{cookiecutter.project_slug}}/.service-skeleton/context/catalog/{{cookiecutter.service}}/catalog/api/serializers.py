@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from chassis.api import QuerySerializer
+
 from catalog.domain.products import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, ListingOrder
 
 PRICE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -40,8 +42,13 @@ class ReviseProductSerializer(serializers.Serializer):
     price = serializers.DecimalField(required=False, **PRICE)
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
 
+    def validate(self, attrs: dict) -> dict:
+        if not attrs:
+            raise serializers.ValidationError("Name at least one field to change.", code="empty")
+        return attrs
 
-class ListingSearchSerializer(serializers.Serializer):
+
+class ListingSearchSerializer(QuerySerializer):
     active = serializers.BooleanField(required=False, allow_null=True, default=None)
     min_price = serializers.DecimalField(required=False, allow_null=True, default=None, **PRICE)
     max_price = serializers.DecimalField(required=False, allow_null=True, default=None, **PRICE)

@@ -6,7 +6,7 @@ Anyone may browse the catalog; changing it takes a token with the staff role.
 from uuid import UUID
 
 from django.http import HttpResponse
-from drf_yasg.utils import swagger_auto_schema
+from drf_yasg.utils import no_body, swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from chassis.openapi import problem_response
 from catalog.api import serializers
 from catalog.application import products, stock
 from catalog.domain.products import ListingOrder, ListingSearch
-from catalog.infrastructure.cache import LISTINGS
+from catalog.infrastructure.cache import read_cache_for
 from catalog.infrastructure.repositories import DjangoListingReader
 from catalog.infrastructure.unit_of_work import DjangoCatalogUnitOfWork
 
@@ -34,7 +34,8 @@ class ProductListView(generics.GenericAPIView):
         query_serializer=serializers.ListingSearchSerializer, operation_summary="List products"
     )
     def get(self, request: Request) -> HttpResponse:
-        return cached_json(LISTINGS, request, lambda: self._page(request))
+        cache = read_cache_for(set(request.query_params))
+        return cached_json(cache, request, lambda: self._page(request))
 
     def _page(self, request: Request) -> dict:
         query = valid(serializers.ListingSearchSerializer(data=request.query_params))
@@ -79,7 +80,7 @@ class ProductDetailView(generics.GenericAPIView):
             )
             return serializers.ListingSerializer(found).data
 
-        return cached_json(LISTINGS, request, listing)
+        return cached_json(read_cache_for(set(request.query_params)), request, listing)
 
     @swagger_auto_schema(
         operation_summary="Change some fields of a product (staff)",
@@ -98,7 +99,11 @@ class DeactivateProductView(generics.GenericAPIView):
     serializer_class = serializers.ListingSerializer
     permission_classes = (ReadOnlyOrStaff,)
 
-    @swagger_auto_schema(operation_summary="Take a product off sale (staff)", request_body=None)
+    @swagger_auto_schema(
+        operation_summary="Take a product off sale (staff)",
+        request_body=no_body,
+        responses={status.HTTP_200_OK: serializers.ListingSerializer},
+    )
     def post(self, request: Request, product_id: UUID) -> Response:
         products.handle_deactivate_product(
             products.DeactivateProduct(product_id), DjangoCatalogUnitOfWork()
@@ -110,7 +115,11 @@ class ActivateProductView(generics.GenericAPIView):
     serializer_class = serializers.ListingSerializer
     permission_classes = (ReadOnlyOrStaff,)
 
-    @swagger_auto_schema(operation_summary="Put a product back on sale (staff)", request_body=None)
+    @swagger_auto_schema(
+        operation_summary="Put a product back on sale (staff)",
+        request_body=no_body,
+        responses={status.HTTP_200_OK: serializers.ListingSerializer},
+    )
     def post(self, request: Request, product_id: UUID) -> Response:
         products.handle_activate_product(
             products.ActivateProduct(product_id), DjangoCatalogUnitOfWork()

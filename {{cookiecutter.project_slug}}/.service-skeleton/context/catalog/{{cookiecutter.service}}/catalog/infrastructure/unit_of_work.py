@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chassis.persistence import DjangoUnitOfWork
 
-from catalog.infrastructure.cache import LISTINGS
+from catalog.infrastructure.cache import LISTINGS, SEARCHES
 from catalog.infrastructure.repositories import (
     DjangoProductRepository,
     DjangoReservationRepository,
@@ -13,7 +13,7 @@ from catalog.infrastructure.repositories import (
 
 
 class DjangoCatalogUnitOfWork(DjangoUnitOfWork):
-    stale_on_commit = (LISTINGS,)
+    stale_on_commit = (LISTINGS, SEARCHES)
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,6 @@
-"""Product reads come from Redis until a write; a Redis outage falls back to the database; and a
-customer never reads a state older than the saga step they have seen the effect of."""
+"""Product reads come from Redis until a write; a Redis outage falls back to the database; a
+customer never reads a state older than the saga step they have seen the effect of; and however
+many searches anyone makes, the keys they leave in Redis stay bounded."""
 
 import os
 import socket
@@ -7,10 +8,12 @@ import threading
 from uuid import uuid4
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 
 from chassis.events import Event
 
+from catalog.infrastructure.cache import LISTINGS, SEARCHES
 from catalog.subscribers import reserve_stock_for_the_order
 
 # Invalidation runs when a write commits, so these tests commit for real.
@@ -21,13 +24,20 @@ PRODUCTS = "/api/catalog/products/"
 
 @pytest.fixture
 def redis_cache(settings):
+    """The service's Redis, as its own user where provisioning made one: under the service's
+    key prefix (all that user may touch), in a namespace of this test's, deleted afterwards."""
+    prefix = f"{os.environ.get('CACHE_KEY_PREFIX', 'catalog')}:test-{uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            "KEY_PREFIX": f"test-{uuid4().hex}",
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"serializer": "chassis.caching.JSONSerializer"},
         }
     }
+    yield prefix
+    for cache in (LISTINGS, SEARCHES):  # the service's user may not list keys: each cache's own
+        cache.clear()
 
 
 @pytest.fixture
@@ -135,3 +145,25 @@ def test_without_a_shared_cache_every_read_goes_to_the_database(
 
     with django_assert_num_queries(1):
         api.get(url)
+
+
+def test_searches_leave_a_bounded_number_of_keys_and_browsing_stays_cached(
+    api, product, redis_cache, monkeypatch, django_assert_num_queries
+):
+    """Anyone may search for anything: past SEARCHES.max_entries distinct searches, a search is
+    answered from the database and stored nowhere, and the browsing pages are still served
+    from the cache."""
+    bound = 20
+    monkeypatch.setattr(SEARCHES, "max_entries", bound)
+    api.get(PRODUCTS)  # browsing: cached apart from searches
+    searches = [f"lamp{number}" for number in range(bound + 100)]
+    for text in searches:
+        assert api.get(PRODUCTS, {"search": text}).status_code == 200
+
+    # The keys each search would be stored under (the whole URL is the key).
+    keys = [SEARCHES._entry_key(f"http://testserver{PRODUCTS}?search={text}") for text in searches]
+    assert caches["default"]._cache.get_client().exists(*keys) == bound
+    with django_assert_num_queries(0):
+        assert api.get(PRODUCTS).json()["count"] == 1
+    with django_assert_num_queries(0):  # a search stored before the bound is served
+        api.get(PRODUCTS, {"search": "lamp0"})

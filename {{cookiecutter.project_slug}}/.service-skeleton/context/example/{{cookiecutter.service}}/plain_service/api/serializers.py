@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from chassis.api import QuerySerializer
+
 from plain_service.domain.items import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
 
@@ -15,7 +17,7 @@ class ItemSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class FindItemsSerializer(serializers.Serializer):
+class FindItemsSerializer(QuerySerializer):
     search = serializers.CharField(
         required=False, default="", allow_blank=True, max_length=NAME_MAX_LENGTH
     )

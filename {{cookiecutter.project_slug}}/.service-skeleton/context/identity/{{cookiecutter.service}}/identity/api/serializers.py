@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from identity.application.sessions import REFRESH_TOKEN_ALPHABET, REFRESH_TOKEN_LENGTH
 from identity.domain.users import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 
 
@@ -14,7 +15,17 @@ class RegisterSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=EMAIL_MAX_LENGTH)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     full_name = serializers.CharField(
-        max_length=NAME_MAX_LENGTH, required=False, default="", allow_blank=True
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=f"How messages greet the person; at most {NAME_MAX_LENGTH} characters.",
+    )
+
+
+class RegistrationAcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        help_text="The same whether or not the address had an account: sign in next."
     )
 
 
@@ -24,7 +35,10 @@ class SignInSerializer(serializers.Serializer):
 
 
 class RefreshTokenSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField(max_length=128)
+    # Anything else cannot be one of ours: refused as invalid, not looked up.
+    refresh_token = serializers.RegexField(
+        REFRESH_TOKEN_ALPHABET, min_length=REFRESH_TOKEN_LENGTH, max_length=REFRESH_TOKEN_LENGTH
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):

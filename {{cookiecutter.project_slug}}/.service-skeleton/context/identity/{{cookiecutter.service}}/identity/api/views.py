@@ -24,28 +24,40 @@ from identity.infrastructure.tokens import JWTAccessTokenIssuer, SigningKeys
 from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
 
 WRONG_CREDENTIALS = problem_response("The credentials are wrong, expired or revoked.")
+# What registering answers, whether the address was new or had an account.
+REGISTRATION_ACCEPTED = (
+    "If this address had no account, it has one now: sign in with it. "
+    "If it had one, nothing changed, and its owner has been told by e-mail."
+)
 
 
 class RegisterView(generics.GenericAPIView):
-    serializer_class = serializers.UserSerializer
+    serializer_class = serializers.RegistrationAcceptedSerializer
     permission_classes = (permissions.AllowAny,)
 
     @swagger_auto_schema(
         operation_summary="Create an account",
+        operation_description=(
+            "Answers 202 with the same body whether or not the address has an account, so that "
+            "nobody learns who has one: a new address gets its account, and sign-in works with "
+            "this password; an address that has one keeps it unchanged, and its owner is told "
+            "by e-mail that someone tried to register it."
+        ),
         request_body=serializers.RegisterSerializer,
         responses={
-            status.HTTP_201_CREATED: serializers.UserSerializer,
-            status.HTTP_409_CONFLICT: problem_response(
-                "An account with this e-mail address exists."
+            status.HTTP_202_ACCEPTED: serializers.RegistrationAcceptedSerializer,
+            status.HTTP_400_BAD_REQUEST: problem_response(
+                "The address is not one, the password is too weak, or the name is too long; "
+                "`errors` names each field."
             ),
         },
     )
     def post(self, request: Request) -> Response:
         data = valid(serializers.RegisterSerializer(data=request.data))
-        user = accounts.handle_register(
+        accounts.handle_register(
             accounts.Register(**data), DjangoIdentityUnitOfWork(), DjangoPasswordPolicy()
         )
-        return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response({"detail": REGISTRATION_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
 
 
 class SignInView(generics.GenericAPIView):
@@ -111,8 +123,13 @@ class SignOutView(generics.GenericAPIView):
 
 class MeView(generics.GenericAPIView):
     serializer_class = serializers.UserSerializer
+    # One account, not a list: no pages (drf-yasg would document a page of them).
+    pagination_class = None
 
-    @swagger_auto_schema(operation_summary="The account the token belongs to")
+    @swagger_auto_schema(
+        operation_summary="The account the token belongs to",
+        responses={status.HTTP_200_OK: serializers.UserSerializer},
+    )
     def get(self, request: Request) -> Response:
         user = accounts.handle_get_user(accounts.GetUser(request.user.id), DjangoUserRepository())
         return Response(serializers.UserSerializer(user).data)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from chassis.domain import Conflict
+
 from identity.application.ports import IdentityUnitOfWork, PasswordPolicy, UserReader
-from identity.domain.events import UserRegistered
+from identity.domain.events import RegistrationRepeated, UserRegistered
 from identity.domain.users import User, normalized_email
 
 
@@ -18,19 +20,33 @@ class Register:
     full_name: str = ""
 
 
-def handle_register(command: Register, uow: IdentityUnitOfWork, passwords: PasswordPolicy) -> User:
+def handle_register(command: Register, uow: IdentityUnitOfWork, passwords: PasswordPolicy) -> None:
+    """Create the account, unless the address has one: then tell its owner instead
+    (RegistrationRepeated), and leave the account as it is.
+
+    Whoever registers learns nothing of which it was: the input is checked and the password
+    hashed (the slow part) the same way in both cases, and nothing is returned.
+    """
     email = normalized_email(command.email)
     passwords.validate(command.password, email=email, full_name=command.full_name)
-    user = User.register(
+    candidate = User.register(
         email=email,
         full_name=command.full_name,
         password_hash=passwords.hash(command.password),
         now=datetime.now(UTC),
     )
     with uow:
-        uow.users.add(user)
-        uow.publish(UserRegistered.of(user))
-    return user
+        owner = uow.users.find_by_email(email)
+        if owner is None:
+            try:
+                uow.users.add(candidate)
+            except Conflict:
+                # Registered by another request in the meantime: that one is the account.
+                owner = uow.users.find_by_email(email)
+            else:
+                uow.publish(UserRegistered.of(candidate))
+        if owner is not None:
+            uow.publish(RegistrationRepeated.of(owner))
 
 
 @dataclass(frozen=True)

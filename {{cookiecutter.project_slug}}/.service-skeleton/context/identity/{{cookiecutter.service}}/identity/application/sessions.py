@@ -17,6 +17,14 @@ from identity.domain.tokens import TokenPair
 from identity.domain.users import User, normalized_email
 
 REFRESH_LIFETIME = timedelta(days=14)
+# A refresh token: this many random bytes, URL-safe base64 without padding.
+REFRESH_TOKEN_BYTES = 48
+REFRESH_TOKEN_ALPHABET = r"^[A-Za-z0-9_-]+$"
+REFRESH_TOKEN_LENGTH = math.ceil(REFRESH_TOKEN_BYTES * 4 / 3)
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(REFRESH_TOKEN_BYTES)
 
 
 def refresh_token_hash(token: str) -> str:
@@ -59,7 +67,7 @@ def handle_sign_in(
                 retry_after=math.ceil(locked_for.total_seconds()),
             )
         uow.sign_in_tries.save(tries.tried(now))
-    refresh_token = secrets.token_urlsafe(48)
+    refresh_token = new_refresh_token()
     with uow:
         user = uow.users.find_by_email(email)
         # Check a password even for an unknown address, so that timing does not tell which addresses exist.
@@ -88,7 +96,7 @@ def handle_refresh(
     command: Refresh, uow: IdentityUnitOfWork, tokens: AccessTokenIssuer
 ) -> TokenPair:
     now = datetime.now(UTC)
-    successor_token = secrets.token_urlsafe(48)
+    successor_token = new_refresh_token()
     with uow:
         session = uow.sessions.lock_by_hash(refresh_token_hash(command.refresh_token))
         state = session.state(now) if session else None

@@ -22,3 +22,18 @@ class UserRegistered:
     @classmethod
     def of(cls, user: User) -> UserRegistered:
         return cls(user.id, user.email, user.full_name)
+
+
+@dataclass(frozen=True)
+class RegistrationRepeated:
+    """Someone tried to register an address that has an account: its owner should hear of it,
+    and nobody else (registration answers the same either way)."""
+
+    TYPE: ClassVar[str] = "identity.registration.repeated.v1"
+
+    user_id: UUID
+    email: str
+
+    @classmethod
+    def of(cls, user: User) -> RegistrationRepeated:
+        return cls(user.id, user.email)

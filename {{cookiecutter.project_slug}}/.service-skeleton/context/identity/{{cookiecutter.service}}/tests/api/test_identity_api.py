@@ -16,8 +16,11 @@ from chassis.models import OutboxMessage
 
 from identity.application.accounts import Register, handle_register
 from identity.domain.sign_in import FREE_TRIES
+from identity.domain.users import NAME_MAX_LENGTH
 from identity.infrastructure.passwords import DjangoPasswordPolicy
+from identity.infrastructure.repositories import DjangoUserRepository
 from identity.infrastructure.unit_of_work import DjangoIdentityUnitOfWork
+from identity.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +28,9 @@ IDENTITY = "/api/identity"
 PASSWORD = "correct horse battery staple"
 
 
-def register(api, email="ada@example.com", password=PASSWORD):
+def register(api, email="ada@example.com", password=PASSWORD, full_name="Ada Lovelace"):
     return api.post(
-        f"{IDENTITY}/accounts/", {"email": email, "password": password, "full_name": "Ada Lovelace"}
+        f"{IDENTITY}/accounts/", {"email": email, "password": password, "full_name": full_name}
     )
 
 
@@ -41,10 +44,10 @@ def test_register_sign_in_and_ask_who_i_am(api):
 
     me = api.get(f"{IDENTITY}/me/", HTTP_AUTHORIZATION=f"Bearer {pair['access_token']}")
 
-    assert created.status_code == 201
+    assert created.status_code == 202
     assert me.status_code == 200
     assert me.json() == {
-        "id": created.json()["id"],
+        "id": me.json()["id"],
         "email": "ada@example.com",
         "full_name": "Ada Lovelace",
         "roles": [],
@@ -68,13 +71,80 @@ def test_weak_passwords_are_refused_with_the_reason(api, password, message):
     assert message in response.json()["errors"][0]["message"]
 
 
-def test_an_address_registers_once(api):
+def test_a_taken_address_is_answered_exactly_as_a_new_one(api):
+    new = register(api)
+
+    taken = register(api, email="ADA@example.com", password="another horse battery", full_name="")
+
+    assert (taken.status_code, taken["Content-Type"]) == (new.status_code, new["Content-Type"])
+    assert taken.json() == new.json()
+    assert "ada@example.com" not in taken.content.decode().lower()
+    assert sign_in(api).status_code == 200  # the account kept its password
+    assert sign_in(api, password="another horse battery").status_code == 401
+
+
+def test_the_owner_of_a_taken_address_is_told_not_the_one_registering(api):
+    register(api)
+    owner = DjangoUserRepository().find_by_email("ada@example.com")
+
+    register(api, email="ADA@example.com", password="another horse battery")
+
+    (row,) = OutboxMessage.objects.filter(event_type="identity.registration.repeated.v1")
+    assert json.loads(bytes(row.body))["data"] == {
+        "user_id": str(owner.id),
+        "email": "ada@example.com",
+    }
+
+
+def test_an_address_registered_by_another_request_meanwhile_tells_its_owner(api, monkeypatch):
+    """Free when looked up, taken when stored (two requests at once): the database refuses the
+    second account, and the registration carries on as for any taken address."""
+    register(api)
+    (owner,) = User.objects.filter(email="ada@example.com")
+    monkeypatch.setattr(DjangoUserRepository, "find_by_email", looked_up_before_it_was_stored())
+
+    response = register(api, password="another horse battery")
+
+    assert response.status_code == 202
+    assert User.objects.count() == 1
+    repeated = OutboxMessage.objects.get(event_type="identity.registration.repeated.v1")
+    assert json.loads(bytes(repeated.body))["data"]["user_id"] == str(owner.id)
+
+
+def looked_up_before_it_was_stored():
+    find_by_email, calls = DjangoUserRepository.find_by_email, []
+
+    def first_finds_nothing(self, email):
+        calls.append(email)
+        return None if len(calls) == 1 else find_by_email(self, email)
+
+    return first_finds_nothing
+
+
+def test_a_weak_password_is_refused_alike_for_a_taken_address(api):
     register(api)
 
-    response = register(api, email="ADA@example.com")
+    response = register(api, password="password")
 
-    assert response.status_code == 409
-    assert response.json()["code"] == "email_taken"
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "password"
+
+
+def test_an_over_long_name_is_a_400_problem_naming_the_field(api):
+    response = register(api, full_name="A" * (NAME_MAX_LENGTH + 1))
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "full_name"
+    assert not OutboxMessage.objects.exists()
+
+
+def test_the_documented_answers_of_registering(api):
+    operation = api.get(f"{IDENTITY}/swagger.json").json()["paths"]["/accounts/"]["post"]
+    schema = api.get(f"{IDENTITY}/swagger.json").json()["definitions"]["Register"]
+
+    assert sorted(operation["responses"]) == ["202", "400"]
+    assert schema["properties"]["full_name"]["maxLength"] == NAME_MAX_LENGTH
 
 
 def test_wrong_password_is_a_401_problem_saying_how_to_authenticate(api):
@@ -144,6 +214,17 @@ def test_sign_out_revokes_the_refresh_token(api):
     )
 
 
+@pytest.mark.parametrize("path", ["tokens/refresh/", "tokens/revoke/"])
+@pytest.mark.parametrize("token", [12345, "", "short", "x" * 64 + "=", None])
+def test_what_cannot_be_a_refresh_token_is_refused_as_invalid(api, path, token):
+    # Signing out with it would otherwise answer 204 to anything at all.
+    response = api.post(f"{IDENTITY}/{path}", {"refresh_token": token}, format="json")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "refresh_token"
+
+
 def test_me_needs_a_token(api):
     assert api.get(f"{IDENTITY}/me/").status_code == 401
 
@@ -188,11 +269,12 @@ def test_retired_keys_stay_published(api, settings):
 
 
 def test_a_new_user_is_announced_with_the_account():
-    user = handle_register(
+    handle_register(
         Register("ada@example.com", PASSWORD, "Ada"),
         DjangoIdentityUnitOfWork(),
         DjangoPasswordPolicy(),
     )
+    user = DjangoUserRepository().find_by_email("ada@example.com")
 
     (row,) = OutboxMessage.objects.filter(event_type="identity.user.registered.v1")
     assert json.loads(bytes(row.body))["data"] == {

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from chassis.domain import Conflict, RuleViolation, TooManyAttempts, Unauthorized
+from chassis.domain import RuleViolation, TooManyAttempts, Unauthorized
 
 from identity.application import accounts, sessions
-from identity.domain.events import UserRegistered
+from identity.domain.events import RegistrationRepeated, UserRegistered
 from identity.domain.sessions import SIGN_IN_LIFETIME, RefreshSession
 from identity.domain.sign_in import FREE_TRIES, LOCK_STEP, SignInTries
 from identity.infrastructure.tokens import JWTAccessTokenIssuer
@@ -24,10 +24,10 @@ def uow() -> InMemoryIdentityUnitOfWork:
     return InMemoryIdentityUnitOfWork()
 
 
-def register(uow, email="Ada@Example.com", password=PASSWORD):
-    return accounts.handle_register(
-        accounts.Register(email, password, "Ada Lovelace"), uow, QuickPasswords()
-    )
+def register(uow, email="Ada@Example.com", password=PASSWORD, full_name="Ada Lovelace"):
+    """The account the address has after registering it (the use case itself returns nothing)."""
+    accounts.handle_register(accounts.Register(email, password, full_name), uow, QuickPasswords())
+    return uow.users.find_by_email(email.strip().lower())
 
 
 def sign_in(uow, email="ada@example.com", password=PASSWORD):
@@ -54,13 +54,63 @@ def test_a_registration_is_announced_once_it_commits(uow):
     assert uow.published == [UserRegistered(user.id, "ada@example.com", "Ada Lovelace")]
 
 
-def test_a_refused_registration_announces_nothing(uow):
+def test_registering_a_taken_address_keeps_the_account_and_tells_its_owner(uow):
+    owner = register(uow)
+
+    again = register(uow, "ADA@example.com", "another password entirely", "Mallory")
+
+    assert again == owner  # the same password hash, name and id: nothing changed
+    assert list(uow.users.rows.values()) == [owner]
+    assert uow.published == [
+        UserRegistered(owner.id, "ada@example.com", "Ada Lovelace"),
+        RegistrationRepeated(owner.id, "ada@example.com"),
+    ]
+
+
+class HashCountingPasswords(QuickPasswords):
+    def __init__(self) -> None:
+        self.hashed = 0
+
+    def hash(self, password: str) -> str:
+        self.hashed += 1
+        return super().hash(password)
+
+
+def test_a_taken_address_costs_the_same_password_hash_as_a_new_one(uow):
+    passwords = HashCountingPasswords()
+    accounts.handle_register(accounts.Register("ada@example.com", PASSWORD), uow, passwords)
+
+    accounts.handle_register(accounts.Register("ada@example.com", PASSWORD), uow, passwords)
+
+    assert passwords.hashed == 2
+
+
+def test_a_taken_address_still_gets_its_input_checked(uow):
     register(uow)
 
-    with pytest.raises(Conflict):
-        register(uow, "ADA@example.com")
+    with pytest.raises(RuleViolation) as error:
+        register(uow, "ada@example.com", "short")
 
+    assert error.value.field == "password"
     assert len(uow.published) == 1
+
+
+def test_an_address_registered_at_the_same_moment_tells_its_owner(uow):
+    """The address was free when looked up, taken when stored: the other request's account
+    is the one, and its owner hears of this try."""
+    other = register(uow, "ada@example.com")
+    find_by_email, looked_up = uow.users.find_by_email, []
+
+    def free_at_first(email):
+        # The use case's first look-up came before the other request stored its account.
+        looked_up.append(email)
+        return None if len(looked_up) == 1 else find_by_email(email)
+
+    uow.users.find_by_email = free_at_first
+
+    accounts.handle_register(accounts.Register("ada@example.com", PASSWORD), uow, QuickPasswords())
+
+    assert uow.published[-1] == RegistrationRepeated(other.id, "ada@example.com")
 
 
 @pytest.mark.parametrize(
@@ -73,13 +123,6 @@ def test_registration_refuses_bad_input_naming_the_field(uow, email, password, f
 
     assert error.value.field == field
     assert uow.users.rows == {}
-
-
-def test_an_address_registers_once_in_any_case(uow):
-    register(uow)
-
-    with pytest.raises(Conflict):
-        register(uow, "ADA@example.com")
 
 
 def test_signing_in_returns_a_signed_access_token_and_a_refresh_token(uow, settings):

@@ -1,19 +1,38 @@
-"""Sending e-mail on Django's mail backend (the Mailer port of notifications.application.ports)."""
+"""Sending e-mail on Django's mail backend (the Mailer port of notifications.application.ports).
+
+A message goes out as its text and, for the mail programs that show HTML, the same text as
+HTML: escaped by Django's own filters, so that what someone typed (a name) is shown as text,
+never run as markup.
+"""
 
 from __future__ import annotations
 
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import format_html
 
 from notifications.application.ports import DeliveryError, DeliveryRefused
 
 
+def html_body(subject: str, body: str) -> str:
+    """The message as an HTML page: every value escaped, paragraphs as the text has them."""
+    return format_html(
+        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>{}</title></head>'
+        "\n<body>\n{}\n</body>\n</html>\n",
+        subject,
+        linebreaks_filter(body, autoescape=True),
+    )
+
+
 class DjangoMailer:
     def send(self, to: str, subject: str, body: str) -> None:
+        message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+        message.attach_alternative(html_body(subject, body), "text/html")
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
+            message.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as error:
             raise DeliveryRefused(_describe(error)) from error
         except smtplib.SMTPResponseException as error:

@@ -9,6 +9,7 @@ import pytest
 from chassis.domain import NotFound, RuleViolation
 
 from notifications.application import notifications
+from notifications.domain import messages
 from notifications.domain.notifications import MAX_ATTEMPTS, DeliveryStatus
 
 from tests.fakes import (
@@ -150,3 +151,21 @@ def test_recipients_see_only_their_own(uow):
     ] == [mine.id]
     with pytest.raises(NotFound):
         notifications.handle_get_notification(notifications.GetNotification(ADA, theirs.id), reader)
+
+
+def test_what_is_put_in_a_subject_stays_on_one_line(uow, monkeypatch):
+    monkeypatch.setitem(messages.TEMPLATES, "greeting", ("Hello $name", "Hello $name."))
+
+    message = messages.compose("greeting", {"name": "Ada\r\nBcc: mallory@example.com\u2028x"})
+
+    assert message.subject == "Hello Ada Bcc: mallory@example.com x"
+    assert message.body == "Hello Ada Bcc: mallory@example.com x."
+
+
+def test_a_subject_is_cut_to_what_a_header_holds(uow, monkeypatch):
+    monkeypatch.setitem(messages.TEMPLATES, "greeting", ("Hello $name, " + "o" * 300, "Hi."))
+
+    subject = messages.compose("greeting", {"name": "Ada"}).subject
+
+    assert len(subject) == messages.SUBJECT_MAX_LENGTH
+    assert subject.endswith("o…")

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from chassis.api import QuerySerializer
+
 from orders.domain.orders import MAX_LINES, MAX_QUANTITY, OrderStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -36,7 +38,7 @@ class PlaceOrderSerializer(serializers.Serializer):
     lines = RequestedLineSerializer(many=True, max_length=MAX_LINES)
 
 
-class FindOrdersSerializer(serializers.Serializer):
+class FindOrdersSerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=[status.value for status in OrderStatus],
         required=False,

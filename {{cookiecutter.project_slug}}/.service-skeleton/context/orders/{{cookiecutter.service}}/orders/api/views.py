@@ -6,7 +6,7 @@ someone else's order is a 404, as if it did not exist.
 
 from uuid import UUID
 
-from drf_yasg.utils import swagger_auto_schema
+from drf_yasg.utils import no_body, swagger_auto_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -70,8 +70,9 @@ class CancelOrderView(generics.GenericAPIView):
 
     @swagger_auto_schema(
         operation_summary="Cancel one of my orders",
-        request_body=None,
+        request_body=no_body,
         responses={
+            status.HTTP_200_OK: serializers.OrderSerializer,
             status.HTTP_409_CONFLICT: problem_response(
                 "The order has ended and cannot be cancelled."
             )

@@ -48,7 +48,11 @@ class Command(BaseCommand):
             }
             # Confirmed (or raising) before the parked copy is acknowledged.
             channel.basic_publish(
-                "", topology.queue, body, persistent_copy(properties, headers), mandatory=True
+                topology.redelivery_exchange,
+                topology.queue,
+                body,
+                persistent_copy(properties, headers),
+                mandatory=True,
             )
             channel.basic_ack(method.delivery_tag)
             replayed += 1
