@@ -145,7 +145,8 @@ def test_each_service_uses_its_own_queues_and_publishes_its_own_events_alone(tmp
         provisioned = provision(project, None)
         assert provisioned.returncode == 0, provisioned.stderr
         ab, cd = (dotenv_values(project / f"services/{name}/.env")["BROKER_URL"] for name in ("ab", "cd"))
-        assert ab.startswith(f"amqp://{slug}.ab:") and cd.startswith(f"amqp://{slug}.cd:")
+        assert ab.startswith(f"amqp://{slug}.ab:")
+        assert cd.startswith(f"amqp://{slug}.cd:")
         assert dotenv_values(project / "libs/chassis/.env")["BROKER_URL"].startswith(f"amqp://{slug}.chassis:")
         assert ab.split(":")[2] != cd.split(":")[2]  # passwords, each its own
 
@@ -171,7 +172,8 @@ def test_each_service_uses_its_own_queues_and_publishes_its_own_events_alone(tmp
             channel.basic_publish("events", "ab.item.created.v1", b"{}")
         with pika.BlockingConnection(pika.URLParameters(cd)) as amqp:
             method, _, _ = amqp.channel().basic_get("cd", auto_ack=True)
-            assert method is not None and method.routing_key == "ab.item.created.v1"
+            assert method is not None
+            assert method.routing_key == "ab.item.created.v1"
 
         # ab can do nothing to cd's names nor in cd's name.
         attempts = {
@@ -188,8 +190,9 @@ def test_each_service_uses_its_own_queues_and_publishes_its_own_events_alone(tmp
         }
         answers = {what: refused(ab, attempt) for what, attempt in attempts.items()}
         assert all(answer.startswith("403 ACCESS_REFUSED") for answer in answers.values()), answers
-        assert f"access to topic 'cd.item.created.v1' in exchange 'events' in vhost '{slug}'" in (
-            answers["publish cd's event"]
+        assert (
+            f"access to topic 'cd.item.created.v1' in exchange 'events' in vhost '{slug}'"
+            in (answers["publish cd's event"])
         )
     finally:
         torn_down = provision(project, None, "--teardown")

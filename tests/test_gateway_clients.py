@@ -10,6 +10,7 @@ receives, a recorder of its own stands in for the first service."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -99,15 +100,24 @@ def env_setting(project: Path, name: str) -> str:
     return re.search(rf"^{name}=(.*)$", (project / ".env").read_text(), re.M).group(1)
 
 
+@contextlib.contextmanager
+def recording(project: Path) -> Iterator[Recorder]:
+    """A recorder in the first service's place, at the port the project's .env gives it."""
+    recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
+    threading.Thread(target=recorder.serve_forever, daemon=True).start()
+    try:
+        yield recorder
+    finally:
+        recorder.shutdown()
+        recorder.server_close()
+
+
 @pytest.fixture
 def recorded(project: Path, gateway: Gateway) -> Iterator[tuple[str, Recorder]]:
     """The gateway (its first service's URL) with a recorder in that service's place."""
     url = gateway(**UNLIMITED)
-    recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
-    threading.Thread(target=recorder.serve_forever, daemon=True).start()
-    yield url, recorder
-    recorder.shutdown()
-    recorder.server_close()
+    with recording(project) as recorder:
+        yield url, recorder
 
 
 def answers(url: str) -> bool:
@@ -190,13 +200,8 @@ def test_a_request_id_is_kept_when_it_is_one_and_replaced_when_it_is_not(recorde
 def test_x_forwarded_proto_is_believed_from_a_trusted_proxy_alone(project, gateway):
     for trusted, expected in (("unix:", "http"), ("127.0.0.1", "https")):
         url = gateway(GATEWAY_TRUSTED_PROXIES=trusted, **UNLIMITED)
-        recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
-        threading.Thread(target=recorder.serve_forever, daemon=True).start()
-        try:
+        with recording(project) as recorder:
             answered = httpx.get(url, headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
-        finally:
-            recorder.shutdown()
-            recorder.server_close()
         assert recorder.seen[-1][1]["x-forwarded-proto"] == expected
         assert ("Strict-Transport-Security" in answered.headers) == (expected == "https")
 

@@ -222,7 +222,11 @@ def test_every_service_has_a_broker_user_of_its_own_with_narrow_rights(bakery, k
             assert not any(re.fullmatch(expression, name) for name in [*others, "amq.default"]), (service, kind)
         assert not re.fullmatch(rights[url.username]["configure"], "events")
         assert topics[url.username] | {"user": None} == {
-            "user": None, "vhost": vhost, "exchange": "events", "write": f"^{service}\\.", "read": ".*"
+            "user": None,
+            "vhost": vhost,
+            "exchange": "events",
+            "write": f"^{service}\\.",
+            "read": ".*",
         }
     administrators = [name for name, user in users.items() if user["tags"] == ["administrator"]]
     assert administrators == [vhost]
@@ -236,4 +240,3 @@ def test_every_service_has_a_broker_user_of_its_own_with_narrow_rights(bakery, k
     before = written.read_text()
     run([sys.executable, "-m", "scripts.k8s_secrets", overlay], cwd=project, env=project_libraries(project))
     assert written.read_text() == before
-

@@ -69,7 +69,9 @@ def values(environment: dict[str, str]) -> dict[str, str]:
             found["GATEWAY_OIDC_AUTHORITY"] = environment["JWT_ISSUER"]
             found["GATEWAY_OIDC_CLIENT_ID"] = f"{project_name()}-frontend"
     # On this machine the operators' port answers on loopback alone.
-    found["GATEWAY_OPERATOR_LISTEN"] = f"127.0.0.1:{environment.get('GATEWAY_OPERATOR_PORT', '8090')}"
+    found["GATEWAY_OPERATOR_LISTEN"] = (
+        f"127.0.0.1:{environment.get('GATEWAY_OPERATOR_PORT', '8090')}"
+    )
     for service in services():
         port = environment.get(f"{service.upper()}_PORT")
         if not port:

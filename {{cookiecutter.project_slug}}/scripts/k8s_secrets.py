@@ -118,21 +118,26 @@ def service_secrets(
     }
 
 
+def password_in(folder: Path, service: str, variable: str, user: str) -> str:
+    """The password of `user` in the URL `variable` of the service's secrets; the script stops
+    when the URL logs in as another (secrets made before each service had a user of its own)."""
+    url = urlsplit(dotenv_values(folder / f"{service}.env").get(variable) or "")
+    if unquote(url.username or "") != user or not url.password:
+        sys.exit(
+            f"error: the {variable} of {folder.name}/{service}.env does not log in as {user}:"
+            f" remove {service}.env and {service}-database.env, and run this again."
+        )
+    return unquote(url.password)
+
+
 def redis_users(folder: Path) -> str:
     """The redis.conf lines of every service's Redis user, as the REDIS_URL of its secrets
     names it; the keys are under the service's name (Redis is the project's own)."""
     lines = []
     for service in services():
-        url = urlsplit(dotenv_values(folder / f"{service}.env").get("REDIS_URL") or "")
         user = redis_acl.user_name(PROJECT, service)
-        if url.username != user or not url.password:
-            sys.exit(
-                f"error: the REDIS_URL of {folder.name}/{service}.env does not log in as {user}:"
-                f" remove {service}.env and {service}-database.env, and run this again."
-            )
-        lines.append(
-            redis_acl.config_line(user, unquote(url.password), redis_acl.key_prefix(service))
-        )
+        password = password_in(folder, service, "REDIS_URL", user)
+        lines.append(redis_acl.config_line(user, password, redis_acl.key_prefix(service)))
     return "".join(f"{line}\n" for line in lines)
 
 
@@ -151,14 +156,8 @@ def broker_definitions(folder: Path) -> str:
 
     grants = []
     for service in services():
-        url = urlsplit(dotenv_values(folder / f"{service}.env").get("BROKER_URL") or "")
         user = broker_access.user(PROJECT, service)
-        if unquote(url.username or "") != user or not url.password:
-            sys.exit(
-                f"error: the BROKER_URL of {folder.name}/{service}.env does not log in as {user}:"
-                f" remove {service}.env and {service}-database.env, and run this again."
-            )
-        password = hashed(user, unquote(url.password))
+        password = hashed(user, password_in(folder, service, "BROKER_URL", user))
         grants.append(broker_access.Grant(user, password, broker_access.permissions(service)))
     administrator = dotenv_values(folder / "rabbitmq.env")
     name, password = administrator.get("RABBITMQ_USER"), administrator.get("RABBITMQ_PASSWORD")

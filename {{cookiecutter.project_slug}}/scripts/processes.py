@@ -278,6 +278,12 @@ def from_env(name: str, fallback: str | None = None) -> str:
     return "${" + f"{name}:?run make setup" + "}"
 
 
+def required_in_url(name: str) -> str:
+    """A reference to a variable of .env that goes inside a URL: required, without a message,
+    so that the URL stays one word, which YAML lines may not break."""
+    return "${" + f"{name}:?" + "}"
+
+
 # The superuser of a service's own PostgreSQL server (Compose, Kubernetes): the release job's alone,
 # to make the service's roles (chassis.database_roles).
 DATABASE_SUPERUSER = "postgres"
@@ -304,14 +310,12 @@ def database_ready(service: str) -> list[str]:
 def compose_database_url(service: str, role: str = "app") -> str:
     """The service's database in Compose, as `role` (see :func:`container_database_url`)."""
     suffix = {"app": "APP_", "owner": "", "admin": "ADMIN_"}[role]
-    # Required, without a message: a URL stays one word, which YAML lines may not break.
-    password = "${" + f"{service.upper()}_DATABASE_{suffix}PASSWORD:?" + "}"
+    password = required_in_url(f"{service.upper()}_DATABASE_{suffix}PASSWORD")
     return container_database_url(service, role, password)
 
 
 def compose_redis_password(service: str) -> str:
-    # Required, without a message: it goes inside a URL, as the database's do.
-    return "${" + f"{service.upper()}_REDIS_PASSWORD:?" + "}"
+    return required_in_url(f"{service.upper()}_REDIS_PASSWORD")
 
 
 def compose_redis_url(service: str) -> str:
@@ -337,8 +341,7 @@ def compose_redis_user(service: str) -> dict[str, str]:
 def compose_broker_url(service: str) -> str:
     """Compose's RabbitMQ as the service's own user (see :func:`compose_broker_user`)."""
     user = broker_access.user(_project_slug(), service)
-    # Required, without a message: it goes inside a URL, as the database's do.
-    password = "${" + f"{service.upper()}_BROKER_PASSWORD:?" + "}"
+    password = required_in_url(f"{service.upper()}_BROKER_PASSWORD")
     return f"amqp://{user}:{password}@rabbitmq:5672/{_project_slug()}"
 
 
@@ -915,7 +918,7 @@ def gateway_routes(services: list[Service]) -> str:
         "    limit_req zone=registry_all burst=20 nodelay;",
         "    limit_req_status 429;",
         *(
-            f'    set ${s.name}_upstream "' + "${" + f'{s.name.upper()}_UPSTREAM' + '}";'
+            f'    set ${s.name}_upstream "' + "${" + f"{s.name.upper()}_UPSTREAM" + '}";'
             for s in services
         ),
         "    types { }",

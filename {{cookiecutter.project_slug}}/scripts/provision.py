@@ -255,8 +255,12 @@ def redis_url(env: Mapping[str, str], service: str) -> str:
     service's own user."""
     local = urlsplit(env["LOCAL_REDIS_URL"])
     address = f"{local.hostname or '127.0.0.1'}:{local.port or 6379}"
-    password = env[f"{service.upper()}_REDIS_PASSWORD"]
+    password = redis_password(env, service)
     return f"redis://{user_name(PROJECT, service)}:{password}@{address}{local.path or '/0'}"
+
+
+def redis_password(env: Mapping[str, str], service: str) -> str:
+    return env[f"{service.upper()}_REDIS_PASSWORD"]
 
 
 def provision_cache_user(admin: redis.Redis, service: str, password: str) -> None:
@@ -362,7 +366,7 @@ def provision(env: Mapping[str, str]) -> None:
         write_service_env(env, service)
     with redis_admin(env) as cache:
         for service in services():
-            provision_cache_user(cache, service, env[f"{service.upper()}_REDIS_PASSWORD"])
+            provision_cache_user(cache, service, redis_password(env, service))
     print("redis: a user of its own for every service")
     provision_broker(broker, env)
     print(f"rabbitmq: virtual host {PROJECT} and a user for each service ready")

@@ -61,7 +61,9 @@ def test_a_paginated_list_documents_its_bounds_and_the_page_past_the_end(schema)
 
 def test_an_operation_documents_a_body_only_where_it_reads_one(schema):
     def body_of(operation: dict) -> list[dict]:
-        return [parameter for parameter in operation.get("parameters", []) if parameter["in"] == "body"]
+        return [
+            parameter for parameter in operation.get("parameters", []) if parameter["in"] == "body"
+        ]
 
     assert body_of(schema["paths"]["/widgets/"]["post"])
     assert "413" in schema["paths"]["/widgets/"]["post"]["responses"]

@@ -347,24 +347,8 @@ class TokenVerifier:
         self.keys.close()
 
 
-@lru_cache(maxsize=4)
-def verifier_for(
-    jwks_url: str,
-    issuer: str,
-    audience: str,
-    *,
-    ttl: float,
-    refresh_cooldown: float,
-    max_staleness: float,
-) -> TokenVerifier:
-    return TokenVerifier(
-        jwks_url=jwks_url,
-        issuer=issuer,
-        audience=audience,
-        ttl=ttl,
-        refresh_cooldown=refresh_cooldown,
-        max_staleness=max_staleness,
-    )
+# One verifier (and one key set, read in the background) per issuer a process trusts.
+verifier_for = lru_cache(maxsize=4)(TokenVerifier)
 
 
 def configured_verifier() -> TokenVerifier | None:
@@ -372,9 +356,9 @@ def configured_verifier() -> TokenVerifier | None:
     if not (settings.JWT_JWKS_URL and settings.JWT_ISSUER and settings.JWT_AUDIENCE):
         return None
     return verifier_for(
-        settings.JWT_JWKS_URL,
-        settings.JWT_ISSUER,
-        settings.JWT_AUDIENCE,
+        jwks_url=settings.JWT_JWKS_URL,
+        issuer=settings.JWT_ISSUER,
+        audience=settings.JWT_AUDIENCE,
         ttl=settings.JWT_JWKS_TTL,
         refresh_cooldown=settings.JWT_JWKS_REFRESH_COOLDOWN,
         max_staleness=settings.JWT_JWKS_MAX_STALENESS,

@@ -19,7 +19,7 @@ from identity.domain.users import User, normalized_email
 REFRESH_LIFETIME = timedelta(days=14)
 # A refresh token: this many random bytes, URL-safe base64 without padding.
 REFRESH_TOKEN_BYTES = 48
-REFRESH_TOKEN_ALPHABET = r"^[A-Za-z0-9_-]+$"
+REFRESH_TOKEN_ALPHABET = r"^[A-Za-z0-9_-]+$"  # noqa: S105 - the alphabet of a token, not one
 REFRESH_TOKEN_LENGTH = math.ceil(REFRESH_TOKEN_BYTES * 4 / 3)
 
 

@@ -75,7 +75,7 @@ class CancelOrderView(generics.GenericAPIView):
             status.HTTP_200_OK: serializers.OrderSerializer,
             status.HTTP_409_CONFLICT: problem_response(
                 "The order has ended and cannot be cancelled."
-            )
+            ),
         },
     )
     def post(self, request: Request, order_id: UUID) -> Response:
