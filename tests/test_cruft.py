@@ -111,7 +111,8 @@ def test_a_service_added_later_is_everywhere_keeps_the_secrets_and_boots(tmp_pat
     env_after = (project / ".env").read_text().splitlines()
     assert env_after[: len(env_before)] == env_before  # every secret it had, unchanged
     database = ", ".join(f"INVENTORY_DATABASE_{role}PASSWORD" for role in ("", "APP_", "ADMIN_"))
-    assert f"INVENTORY_SECRET_KEY, {database}, INVENTORY_PORT" in added.stdout
+    servers = "INVENTORY_REDIS_PASSWORD, INVENTORY_BROKER_PASSWORD, INVENTORY_BROKER_PASSWORD_HASH"
+    assert f"INVENTORY_SECRET_KEY, {database}, {servers}, INVENTORY_PORT" in added.stdout
     assert next(line for line in env_after if line.startswith("INVENTORY_SECRET_KEY=")) != "INVENTORY_SECRET_KEY="
 
     gateway = assign_free_ports(project)
