@@ -119,6 +119,31 @@ def test_with_redis_away_at_the_commit_the_write_lands_and_the_cache_catches_up(
         link.close()
 
 
+def test_a_retried_invalidation_reaches_the_redis_of_its_write_whatever_the_cache_is_now(
+    settings,
+):
+    """The retry runs in a thread of its own, later: it must end the write where the write
+    began, even if the process's cache has since changed (to another prefix, or to none)."""
+    link = CuttableLink.to(REDIS)
+    settings.CACHES = redis_cache(link.carry(REDIS))
+    cache = ReadCache("things")
+    try:
+        cached(cache, "/things/", b"before")
+        link.down()
+        write(cache)
+        written_under = settings.CACHES
+
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        link.restore()
+        eventually(lambda: not cache._invalidation_pending(), timeout=10)
+
+        settings.CACHES = written_under
+        assert cached(cache, "/things/", b"after") == b"after"
+        assert cached(cache, "/things/", b"later") == b"after", "cached again once it ended"
+    finally:
+        link.close()
+
+
 def test_a_cache_of_this_process_alone_caches_nothing(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache = ReadCache("things")

@@ -221,7 +221,15 @@ class ReadCache:
         except redis.RedisError as error:
             # Step 3 still moves the generation on once Redis answers.
             logger.warning("Read cache unavailable before a commit: %s", error)
-        transaction.on_commit(lambda: self._end_write(token))
+        # Step 3 goes to the Redis and the keys step 1 registered the write in, whatever the
+        # cache of the thread that runs it (a retry's, or a test's that has swapped it) is.
+        end = _EndWrite(
+            self.namespace,
+            client,
+            (self._generation_key, self._writers_key, self._entries_key),
+            token,
+        )
+        transaction.on_commit(lambda: self._end_write(end))
 
     def clear(self) -> None:
         """Delete every entry and the generation (for tests, and for tools that remove a
@@ -231,17 +239,17 @@ class ReadCache:
         if client is not None:
             client.register_script(_CLEAR)(keys=[self._generation_key, self._entries_key])
 
-    def _end_write(self, token: str) -> None:
-        client = _client()
+    @staticmethod
+    def _end_write(end: _EndWrite) -> None:
         try:
-            client.register_script(_END_WRITE)(keys=self._end_write_keys, args=[token])
+            end()
         except redis.RedisError as error:
             logger.warning("Read cache unavailable after a commit, will retry: %s", error)
-            _retry_in_background(self, token)
+            _retry_in_background(end)
 
     def _invalidation_pending(self) -> bool:
         with _pending_lock:
-            return any(cache.namespace == self.namespace for cache, _ in _pending)
+            return any(end.namespace == self.namespace for end in _pending)
 
     @property
     def _generation_key(self) -> str:
@@ -250,10 +258,6 @@ class ReadCache:
     @property
     def _writers_key(self) -> str:
         return _make_key(f"{self.namespace}:writers")
-
-    @property
-    def _end_write_keys(self) -> list[str]:
-        return [self._generation_key, self._writers_key, self._entries_key]
 
     @property
     def _entries_key(self) -> str:
@@ -300,16 +304,29 @@ def _make_key(key: str) -> str:
     return caches["default"].make_key(key)
 
 
-_pending: list[tuple[ReadCache, str]] = []
+@dataclass(frozen=True)
+class _EndWrite:
+    """Step 3 of one write, as it was due at the commit."""
+
+    namespace: str
+    client: redis.Redis
+    keys: tuple[str, ...]
+    token: str
+
+    def __call__(self) -> None:
+        self.client.register_script(_END_WRITE)(keys=list(self.keys), args=[self.token])
+
+
+_pending: list[_EndWrite] = []
 _pending_lock = threading.Lock()
 _retrier: threading.Thread | None = None
 RETRY_SECONDS = 1
 
 
-def _retry_in_background(cache: ReadCache, token: str) -> None:
+def _retry_in_background(end: _EndWrite) -> None:
     global _retrier
     with _pending_lock:
-        _pending.append((cache, token))
+        _pending.append(end)
         if _retrier is None or not _retrier.is_alive():
             _retrier = threading.Thread(target=_retry_pending, name="read-cache", daemon=True)
             _retrier.start()
@@ -320,13 +337,13 @@ def _retry_pending() -> None:
         time.sleep(RETRY_SECONDS)
         with _pending_lock:
             waiting = list(_pending)
-        for cache, token in waiting:
+        for end in waiting:
             try:
-                _client().register_script(_END_WRITE)(keys=cache._end_write_keys, args=[token])
+                end()
             except redis.RedisError:
                 continue
             with _pending_lock:
-                _pending.remove((cache, token))
+                _pending.remove(end)
         with _pending_lock:
             if not _pending:
                 return
