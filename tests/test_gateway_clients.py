@@ -197,6 +197,19 @@ def test_a_request_id_is_kept_when_it_is_one_and_replaced_when_it_is_not(recorde
         assert recorder.seen[-1][1]["x-request-id"] != forged
 
 
+def test_a_service_is_told_the_host_and_port_the_client_asked_for(recorded):
+    """The services write links back to themselves (a page's next, the OpenAPI document's host):
+    through a gateway on a port of its own, they must name that port."""
+    url, recorder = recorded
+    gateway_host = httpx.URL(url).netloc.decode()
+
+    httpx.get(url)
+    assert recorder.seen[-1][1]["host"] == gateway_host
+    with httpx.Client(headers={"Host": "localhost:4443"}) as client:
+        client.get(url)
+    assert recorder.seen[-1][1]["host"] == "localhost:4443"
+
+
 def test_x_forwarded_proto_is_believed_from_a_trusted_proxy_alone(project, gateway):
     for trusted, expected in (("unix:", "http"), ("127.0.0.1", "https")):
         url = gateway(GATEWAY_TRUSTED_PROXIES=trusted, **UNLIMITED)

@@ -38,6 +38,8 @@ def test_every_service_is_routed_with_its_openapi_document(gateway, service):
 
     assert response.status_code == 200
     assert response.json()["basePath"] == f"/api/{service}"
+    # Where a client of the document sends its requests: the gateway, on the port it listens.
+    assert response.json()["host"] == gateway.base_url.netloc.decode()
 
 
 def test_the_root_is_the_shop_or_leads_to_the_docs(gateway):
