@@ -135,7 +135,7 @@ def test_a_retried_invalidation_reaches_the_redis_of_its_write_whatever_the_cach
 
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
         link.restore()
-        eventually(lambda: not cache._invalidation_pending(), timeout=10)
+        eventually(lambda: not caching._pending, timeout=10)
 
         settings.CACHES = written_under
         assert cached(cache, "/things/", b"after") == b"after"

@@ -224,7 +224,6 @@ class ReadCache:
         # Step 3 goes to the Redis and the keys step 1 registered the write in, whatever the
         # cache of the thread that runs it (a retry's, or a test's that has swapped it) is.
         end = _EndWrite(
-            self.namespace,
             client,
             (self._generation_key, self._writers_key, self._entries_key),
             token,
@@ -248,8 +247,10 @@ class ReadCache:
             _retry_in_background(end)
 
     def _invalidation_pending(self) -> bool:
+        # Of this cache where it is now: its generation key names its prefix and namespace.
+        generation_key = self._generation_key
         with _pending_lock:
-            return any(end.namespace == self.namespace for end in _pending)
+            return any(end.generation_key == generation_key for end in _pending)
 
     @property
     def _generation_key(self) -> str:
@@ -308,10 +309,13 @@ def _make_key(key: str) -> str:
 class _EndWrite:
     """Step 3 of one write, as it was due at the commit."""
 
-    namespace: str
     client: redis.Redis
     keys: tuple[str, ...]
     token: str
+
+    @property
+    def generation_key(self) -> str:
+        return self.keys[0]
 
     def __call__(self) -> None:
         self.client.register_script(_END_WRITE)(keys=list(self.keys), args=[self.token])
