@@ -86,3 +86,18 @@ def test_what_is_only_answered_keeps_none_of_the_constraints_that_validate_input
     assert not any("minLength" in field for field in definitions["Problem"]["properties"].values())
     # What a request sends is validated as documented.
     assert definitions["Widget"]["properties"]["name"]["maxLength"] == 20
+
+
+def test_a_patch_documents_the_fields_it_may_change_none_of_them_required(schema):
+    (body,) = [
+        p for p in schema["paths"]["/widgets/{number}/"]["patch"]["parameters"] if p["in"] == "body"
+    ]
+    (created,) = [
+        p for p in schema["paths"]["/widgets/"]["post"]["parameters"] if p["in"] == "body"
+    ]
+
+    assert set(body["schema"]["properties"]) == {"name", "lines"}
+    assert "required" not in body["schema"]
+    # Creating one still takes every field it requires.
+    name = created["schema"]["$ref"].removeprefix("#/definitions/")
+    assert schema["definitions"][name]["required"] == ["name", "lines"]

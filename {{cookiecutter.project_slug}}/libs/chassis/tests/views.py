@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chassis import domain
+from chassis.api import valid
 from chassis.auth import IsStaff
 
 from tests.models import Effect
@@ -55,6 +56,12 @@ class WidgetDetail(generics.GenericAPIView):
         if not 1 <= number <= len(WIDGETS):
             raise Http404
         return Response(WIDGETS[number - 1])
+
+    @swagger_auto_schema(request_body=WidgetSerializer)
+    def patch(self, request: Request, number: int) -> Response:
+        return Response(
+            {"number": number, **valid(WidgetSerializer(data=request.data, partial=True))}
+        )
 
 
 class Failure(APIView):

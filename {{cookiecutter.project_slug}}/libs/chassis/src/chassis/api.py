@@ -7,7 +7,10 @@ from typing import Any
 
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ErrorDetail, ParseError
+from rest_framework.fields import Field
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.serializers import Serializer
+from rest_framework.settings import api_settings
 
 # Deeper than any request of a real API nests; a body nested further is refused before any
 # serializer (or the error report of one) walks it.
@@ -15,9 +18,63 @@ MAX_JSON_DEPTH = 32
 
 
 def valid(serializer: Serializer) -> dict[str, Any]:
-    """The serializer's validated data; a 400 problem naming each field at fault if invalid."""
+    """The serializer's validated data; a 400 problem naming each field at fault if invalid.
+
+    A string must be sent as one: DRF's CharField would take the number ``0`` for ``"0"``,
+    though the document says a string, and a client sending a number has made a mistake. A
+    partial change (a PATCH) must name something to change: one that names nothing is a
+    client's mistake too (an empty or a lost body), not a change that succeeded.
+    """
+    if wrong := _strings_sent_as_other_values(serializer.fields, serializer.initial_data):
+        raise serializers.ValidationError(wrong)
     serializer.is_valid(raise_exception=True)
+    if serializer.partial and not serializer.validated_data:
+        raise serializers.ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    ErrorDetail("Name at least one field to change.", code="empty")
+                ]
+            }
+        )
     return serializer.validated_data
+
+
+def _strings_sent_as_other_values(fields: Mapping[str, Field], data: Any) -> dict[str, Any]:
+    """The errors of each string field of `fields` that `data` sends another JSON value for,
+    nested serializers and lists included (the shape of DRF's own errors)."""
+    if not isinstance(data, Mapping):
+        return {}
+    wrong: dict[str, Any] = {}
+    for name, field in fields.items():
+        value = data.get(name)
+        if value is None or field.read_only:
+            continue  # absent, or null: the field's own rules decide
+        if isinstance(field, serializers.CharField) and not isinstance(value, str):
+            wrong[name] = [ErrorDetail(field.error_messages["invalid"], code="invalid")]
+        elif isinstance(field, serializers.Serializer):
+            if nested := _strings_sent_as_other_values(field.fields, value):
+                wrong[name] = nested
+        elif isinstance(field, serializers.ListSerializer | serializers.ListField):
+            in_items = {}
+            for index, item in enumerate(value if isinstance(value, list) else ()):
+                if found := _strings_sent_as_other_values({name: field.child}, {name: item}):
+                    in_items[index] = found[name]
+            if in_items:
+                wrong[name] = in_items
+    return wrong
+
+
+class OptionsMetadata(SimpleMetadata):
+    """What OPTIONS answers: the view's name and the media types it takes and gives.
+
+    The bodies each method takes are the OpenAPI document's to describe. DRF's own metadata
+    would describe them too (read-only fields as if a client could send them), and to do so
+    for PUT it fetches the object with ``get_object()``, which a view that reads through its
+    use cases, without a queryset, does not have: every OPTIONS of such a view was a 500.
+    """
+
+    def determine_actions(self, request: Any, view: Any) -> dict[str, Any]:
+        return {}
 
 
 class QuerySerializer(serializers.Serializer):

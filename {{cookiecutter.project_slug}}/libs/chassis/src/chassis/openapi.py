@@ -93,6 +93,23 @@ class ProblemAwareAutoSchema(SwaggerAutoSchema):
                 parameter.maximum = getattr(paginator, "max_page_size", None)
         return parameters
 
+    def get_request_body_schema(self, serializer: Any) -> openapi.Schema:
+        schema = super().get_request_body_schema(serializer)
+        if self.method != "PATCH" or not any(f.required for f in serializer.fields.values()):
+            return schema
+        # A PATCH sends only what it changes (the view validates it as partial): the fields
+        # of the serializer, none of them required, in a schema of its own.
+        schema = self.probe_inspectors(
+            self.field_inspectors,
+            "field_to_swagger_object",
+            serializer,
+            {"field_inspectors": self.field_inspectors},
+            swagger_object_type=openapi.Schema,
+            use_references=False,
+        )
+        schema.pop("required", None)
+        return schema
+
     def get_response_serializers(self) -> dict[str, Any]:
         responses = super().get_response_serializers()
         has_body = self.get_request_serializer() is not None

@@ -211,6 +211,7 @@ def service_settings(
         "REST_FRAMEWORK": {
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
             "DEFAULT_PARSER_CLASSES": ["chassis.api.JSONParser"],
+            "DEFAULT_METADATA_CLASS": "chassis.api.OptionsMetadata",
             "DEFAULT_PAGINATION_CLASS": "chassis.pagination.PageNumberPagination",
             "PAGE_SIZE": 20,
             "EXCEPTION_HANDLER": "chassis.problems.exception_handler",

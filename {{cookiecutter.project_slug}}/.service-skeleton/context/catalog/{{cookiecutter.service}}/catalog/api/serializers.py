@@ -42,11 +42,6 @@ class ReviseProductSerializer(serializers.Serializer):
     price = serializers.DecimalField(required=False, **PRICE)
     currency = serializers.CharField(min_length=3, max_length=3, required=False)
 
-    def validate(self, attrs: dict) -> dict:
-        if not attrs:
-            raise serializers.ValidationError("Name at least one field to change.", code="empty")
-        return attrs
-
 
 class ListingSearchSerializer(QuerySerializer):
     active = serializers.BooleanField(required=False, allow_null=True, default=None)

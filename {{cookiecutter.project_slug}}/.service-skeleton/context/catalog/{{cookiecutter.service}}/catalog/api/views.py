@@ -88,7 +88,7 @@ class ProductDetailView(generics.GenericAPIView):
         responses={200: serializers.ListingSerializer},
     )
     def patch(self, request: Request, product_id: UUID) -> Response:
-        data = valid(serializers.ReviseProductSerializer(data=request.data))
+        data = valid(serializers.ReviseProductSerializer(data=request.data, partial=True))
         products.handle_revise_product(
             products.ReviseProduct(product_id, **data), DjangoCatalogUnitOfWork()
         )

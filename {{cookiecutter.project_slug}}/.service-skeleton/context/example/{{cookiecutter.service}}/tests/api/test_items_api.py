@@ -77,6 +77,26 @@ def test_patch_changes_only_what_is_sent(writer):
     assert (response.json()["name"], response.json()["description"]) == ("Desk lamp", "Brass")
 
 
+@pytest.mark.parametrize("body", [None, {}])
+def test_a_patch_that_changes_nothing_is_refused(writer, body):
+    item = create(writer, "Lamp")
+
+    response = writer.patch(f"{ITEMS}{item['id']}/", body)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert response.json()["errors"][0]["code"] == "empty"
+
+
+def test_options_answers_what_a_writer_may_send(writer):
+    item = create(writer, "Lamp")
+
+    response = writer.options(f"{ITEMS}{item['id']}/")
+
+    assert response.status_code == 200
+    assert "PATCH" in response["Allow"]
+
+
 def test_put_needs_the_whole_item(writer):
     item = create(writer, "Lamp")
 
