@@ -10,12 +10,14 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+import compose
 import pytest
 from cookiecutter.main import cookiecutter
 
 from tests.variants import VARIANTS, Variant
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+COMPOSE = Path(compose.__file__).parent / "docker-compose"  # the Go binary: its wrapper drops the exit status
 BIN_DIR = Path(sys.executable).parent
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from tests.conftest import bake, project_libraries, run, services_of
-from tests.test_bake import COMPOSE
+from tests.conftest import COMPOSE, bake, project_libraries, run, services_of
 
 KEYCLOAK_SERVICES = "catalog,orders,notifications"
 

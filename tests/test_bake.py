@@ -8,17 +8,15 @@ import re
 import tomllib
 from pathlib import Path
 
-import compose
 import yaml
 from dotenv import dotenv_values
 
-from tests.conftest import run, services_of, text_files
+from tests.conftest import COMPOSE, run, services_of, text_files
 from tests.variants import VARIANTS
 
 # Jinja left unrendered, or a reference to an answer that was never replaced. GitHub
 # Actions' own expressions, ${{ ... }}, are meant to be there.
 DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
-COMPOSE = Path(compose.__file__).parent / "docker-compose"  # the Go binary: its wrapper drops the exit status
 YAMLLINT_CONFIG = json.dumps(
     {
         "extends": "default",

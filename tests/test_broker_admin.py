@@ -5,16 +5,20 @@ alone, and take them away again."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pika
 import pytest
 from dotenv import dotenv_values
 
-from tests.conftest import TEMPLATE_DIR, bake, project_libraries, run, unique_name
+from tests.conftest import COMPOSE, TEMPLATE_DIR, bake, project_libraries, run, unique_name
 from tests.native import leftovers
 
 API = "http://127.0.0.1:15672"
@@ -198,4 +202,64 @@ def test_each_service_uses_its_own_queues_and_publishes_its_own_events_alone(tmp
         torn_down = provision(project, None, "--teardown")
 
     assert torn_down.returncode == 0, torn_down.stderr
+    assert leftovers(slug) == []
+
+
+def import_definitions(definitions: dict) -> None:
+    """Load `definitions` into the broker as its boot does. rabbitmqctl reads the file as the
+    broker's own user, which may not enter the suite's temporary folders (and in RabbitMQ 3.10
+    it reads no standard input): a file of its own, readable, gone at once."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+        json.dump(definitions, file)
+        file.flush()
+        os.chmod(file.name, 0o644)
+        run(["rabbitmqctl", "--quiet", "import_definitions", file.name], cwd=TEMPLATE_DIR)
+
+
+def test_the_users_compose_loads_sign_in_with_their_own_passwords_and_have_their_own_rights(
+    tmp_path, cookiecutter_config
+):
+    """Compose's RabbitMQ loads its users at boot from definitions that carry hashes of .env's
+    passwords. Loaded into this machine's RabbitMQ as the container loads them, each service
+    signs in with its own password (the hash is RabbitMQ's own), publishes its own events, and
+    is refused another's."""
+    slug = unique_name()
+    project = bake(tmp_path, cookiecutter_config, project_slug=slug, services="ab,cd", auth_provider="keycloak")
+    env = dotenv_values(project / ".env")
+    configuration = json.loads(run([COMPOSE, "config", "--format", "json"], cwd=project).stdout)
+    loaded = [
+        json.loads(configuration["configs"][mount["source"]]["content"].replace("$$", "$"))
+        for mount in configuration["services"]["rabbitmq"]["configs"]
+        if mount["target"].endswith(".json")
+    ]
+    users = [user["name"] for definitions in loaded for user in definitions["users"]]
+    assert sorted(users) == sorted([env["RABBITMQ_USER"], f"{slug}.ab", f"{slug}.cd"])
+
+    def url(user: str, password: str) -> str:
+        return f"amqp://{quote(user, safe='')}:{quote(password, safe='')}@127.0.0.1:5672/{slug}"
+
+    try:
+        for definitions in loaded:
+            import_definitions(definitions)
+        ab, cd = (url(f"{slug}.{name}", env[f"{name.upper()}_BROKER_PASSWORD"]) for name in ("ab", "cd"))
+        with pika.BlockingConnection(pika.URLParameters(cd)) as amqp:
+            channel = amqp.channel()
+            channel.queue_declare("cd", durable=True)
+            channel.queue_bind("cd", "events", routing_key="ab.#")
+        with pika.BlockingConnection(pika.URLParameters(ab)) as amqp:
+            channel = amqp.channel()
+            channel.confirm_delivery()
+            channel.basic_publish("events", "ab.item.created.v1", b"{}")
+        assert refused(ab, lambda c: c.basic_publish("events", "cd.item.created.v1", b"{}")).startswith(
+            "403 ACCESS_REFUSED"
+        )
+        assert refused(ab, lambda c: c.queue_delete("cd")).startswith("403 ACCESS_REFUSED")
+        with pytest.raises(pika.exceptions.ProbableAuthenticationError):  # another's password
+            pika.BlockingConnection(pika.URLParameters(url(f"{slug}.ab", env["CD_BROKER_PASSWORD"])))
+        pika.BlockingConnection(pika.URLParameters(url(env["RABBITMQ_USER"], env["RABBITMQ_PASSWORD"]))).close()
+    finally:
+        run(["rabbitmqctl", "--quiet", "delete_vhost", slug], cwd=project, check=False)
+        for user in users:
+            run(["rabbitmqctl", "--quiet", "delete_user", user], cwd=project, check=False)
+
     assert leftovers(slug) == []

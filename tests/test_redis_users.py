@@ -21,9 +21,8 @@ import redis
 import yaml
 from dotenv import dotenv_values
 
-from tests.conftest import bake, project_libraries, run, unique_name
+from tests.conftest import COMPOSE, bake, project_libraries, run, unique_name
 from tests.native import free_ports, leftovers
-from tests.test_bake import COMPOSE
 
 SERVICES = ("identity", "catalog", "orders", "notifications")
 MAXMEMORY = 192 * 1024 * 1024
