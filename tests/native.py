@@ -16,7 +16,7 @@ from pathlib import Path
 import psycopg
 import redis
 
-from tests.conftest import subprocess_env
+from tests.conftest import TEMPLATE_DIR, services_of, subprocess_env
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -29,6 +29,23 @@ BEAT_STARTED = "beat: Starting..."
 STOP_SECONDS = 60
 # honcho's line for each process that ended, with its status.
 STOPPED = re.compile(r"\| (\S+) stopped \(rc=(-?\d+)\)")
+
+
+# The system suite's schemathesis run over each service's OpenAPI document. The samples' code is
+# the same in every bake: the default bake's boot (test_generated_project) checks their
+# contracts, the other boots only those of services it alone has.
+CONTRACTS = "test_every_answer_is_one_the_document_promises"
+
+
+SAMPLES = frozenset(
+    path.name for path in (TEMPLATE_DIR / "{{cookiecutter.project_slug}}/.service-skeleton/context").iterdir()
+) - {"example"}  # the plain service's
+
+
+def without_the_samples_contracts(project: Path) -> list[str]:
+    """The pytest options that run the system suite but the contract tests of the samples."""
+    own = [service for service in services_of(project) if service not in SAMPLES]
+    return ["-k", " or ".join([f"not {CONTRACTS}", *own])]
 
 
 def free_ports(count: int) -> list[int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEMPLATE_DIR, bake, project_libraries, run, unique_name
-from tests.native import NativeRun, assign_free_ports, leftovers
+from tests.native import NativeRun, assign_free_ports, leftovers, without_the_samples_contracts
 from tests.variants import VARIANTS, Variant
 
 ARTEFACTS = TEMPLATE_DIR / "build" / "artefacts" / "frontend"
@@ -122,7 +122,7 @@ def test_react_bake_passes_its_checks_and_works_in_a_browser(tmp_path, cookiecut
         ) as system:
             system.wait_until_ready(announced=True)
             result = run(
-                ["python", "-m", "pytest", "-v", "tests/system"],
+                ["python", "-m", "pytest", "-v", "tests/system", *without_the_samples_contracts(project)],
                 cwd=project,
                 env={"GATEWAY_URL": gateway, "SCREENSHOT_DIR": str(screenshots)},
             )
