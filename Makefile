@@ -40,7 +40,8 @@ bench: ## Measure the demo (run make demo once first): cold boot, a list endpoin
 
 test: install ## Bake every variant, check it, and run the representative ones' own tests
 	$(MACHINE) --servers nginx chromium kubectl npm
-	$(BIN)/pytest -n auto --dist loadgroup
+	@# The slowest tests, listed at the end: where CI's minutes go.
+	$(BIN)/pytest -n auto --dist loadgroup --durations=15
 
 docs: install ## Build the documentation site into build/site (MkDocs, warnings are errors)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
