@@ -22,6 +22,12 @@ SERVICES = sorted(path.parent.name for path in (PROJECT_DIR / "services").glob("
 PROBLEM = "application/problem+json"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The contract tests (test_contracts.py) go last: the accounts they register leave a flurry
+    of events and welcome mails behind, which would slow the tests that time a saga."""
+    items.sort(key=lambda item: item.path.name == "test_contracts.py")
+
+
 def setting(name: str, default: str | None = None) -> str | None:
     """A setting from the environment, else from .env (a container gets them as variables)."""
     return os.environ.get(name) or dotenv_values(PROJECT_DIR / ".env").get(name, default)

@@ -135,7 +135,9 @@ def test_many_customers_ordering_at_once_all_settle_and_the_stock_adds_up(gatewa
     def order_all(customer: dict) -> list[str]:
         body = {"lines": [{"product_id": lamp, "quantity": 1}]}
         signed_in = bearer(customer["access_token"])
-        with httpx.Client(base_url=gateway.base_url, headers=signed_in) as own:
+        with httpx.Client(
+            base_url=gateway.base_url, headers=signed_in, timeout=gateway.timeout
+        ) as own:
             responses = [
                 politely(lambda: own.post("/api/orders/orders/", json=body))
                 for _ in range(ORDERS_EACH)
