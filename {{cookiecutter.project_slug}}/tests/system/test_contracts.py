@@ -3,8 +3,9 @@
 schemathesis makes requests from each document, through the gateway: valid ones, and invalid
 ones, which must be refused with a 4xx. Every answer is checked against the document (its
 status, media type and body), what the document says needs a token is sent without one too,
-and no answer may be a 5xx. (A 429 from the gateway is an answer the documents give too.) The frontend's client is typed from these documents: a document
-that is wrong is a wrong type in the app.
+and no answer may be a 5xx (a 429 from the gateway is an answer the documents give too). The
+frontend's client is typed from these documents: a document that is wrong is a wrong type in
+the app.
 
 CONTRACT_EXAMPLES sets how many requests each operation gets beyond schemathesis's own
 coverage of each parameter's edges (more finds rarer faults, slower).
