@@ -336,9 +336,17 @@ def test_a_web_worker_reads_the_keys_as_it_starts(tmp_path, issuer, customer):
         assert issuer.jwks_requests == 2
 
 
-def test_a_web_worker_starts_while_the_issuer_is_down(tmp_path, issuer, customer):
-    gone = f"http://127.0.0.1:{free_port()}/jwks.json"
-    with web_service(tmp_path, gone, workers=1) as (url, process):
+@pytest.fixture
+def gone_issuer() -> Iterator[str]:
+    """A JWKS URL that refuses every connection: its port is held, bound and never listening,
+    so that nothing else (the service under test, given a free port too) can take it."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/jwks.json"
+
+
+def test_a_web_worker_starts_while_the_issuer_is_down(tmp_path, issuer, customer, gone_issuer):
+    with web_service(tmp_path, gone_issuer, workers=1) as (url, process):
         live = eventually(lambda: answers(f"{url}/health/live"), timeout=60, message=process.output)
         assert live.status_code == 200
         token = issuer.token(customer)
