@@ -51,6 +51,7 @@ from chassis.environment import (  # noqa: E402
     Variable,
     app_role,
     in_env_file,
+    password_in_env_file,
 )
 
 GENERATED = (
@@ -309,13 +310,13 @@ def database_ready(service: str) -> list[str]:
 
 def compose_database_url(service: str, role: str = "app") -> str:
     """The service's database in Compose, as `role` (see :func:`container_database_url`)."""
-    suffix = {"app": "APP_", "owner": "", "admin": "ADMIN_"}[role]
-    password = required_in_url(f"{service.upper()}_DATABASE_{suffix}PASSWORD")
+    server = {"app": "DATABASE_APP", "owner": "DATABASE", "admin": "DATABASE_ADMIN"}[role]
+    password = required_in_url(password_in_env_file(service, server))
     return container_database_url(service, role, password)
 
 
 def compose_redis_password(service: str) -> str:
-    return required_in_url(f"{service.upper()}_REDIS_PASSWORD")
+    return required_in_url(password_in_env_file(service, "REDIS"))
 
 
 def compose_redis_url(service: str) -> str:
@@ -341,7 +342,7 @@ def compose_redis_user(service: str) -> dict[str, str]:
 def compose_broker_url(service: str) -> str:
     """Compose's RabbitMQ as the service's own user (see :func:`compose_broker_user`)."""
     user = broker_access.user(_project_slug(), service)
-    password = required_in_url(f"{service.upper()}_BROKER_PASSWORD")
+    password = required_in_url(password_in_env_file(service, "BROKER"))
     return f"amqp://{user}:{password}@rabbitmq:5672/{_project_slug()}"
 
 
@@ -354,7 +355,7 @@ def compose_broker_user(service: str) -> dict[str, str]:
     text = json.dumps(broker_access.definitions(_project_slug(), grants), indent=2)
     # The rights are regular expressions: their "$" is no variable of Compose's.
     text = text.replace("$", "$$").replace(
-        marker, "${" + f"{service.upper()}_BROKER_PASSWORD_HASH:?run make setup" + "}"
+        marker, from_env(password_in_env_file(service, "BROKER") + "_HASH")
     )
     return {"content": _Literal(text + "\n")}
 
@@ -397,7 +398,7 @@ def _project_slug() -> str:
 
 
 def compose(service: Service) -> str:
-    name, prefix = service.name, service.name.upper()
+    name = service.name
     image = {
         "image": f"{from_env('IMAGE_REGISTRY', _project_slug())}/{name}:"
         + from_env("IMAGE_TAG", "latest"),
@@ -429,7 +430,7 @@ def compose(service: Service) -> str:
             "image": "postgres:17-alpine",
             "environment": {
                 "POSTGRES_DB": name,
-                "POSTGRES_PASSWORD": from_env(f"{prefix}_DATABASE_ADMIN_PASSWORD"),
+                "POSTGRES_PASSWORD": from_env(password_in_env_file(name, "DATABASE_ADMIN")),
             },
             "volumes": [f"{name}-db:/var/lib/postgresql/data"],
             "healthcheck": {

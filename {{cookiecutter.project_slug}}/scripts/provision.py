@@ -40,7 +40,14 @@ from psycopg import sql
 
 from chassis import broker_access
 from chassis.database_roles import ensure_roles
-from chassis.environment import DATABASE_OWNER_URL, Source, Variable, app_role, in_env_file
+from chassis.environment import (
+    DATABASE_OWNER_URL,
+    Source,
+    Variable,
+    app_role,
+    in_env_file,
+    password_in_env_file,
+)
 from chassis.redis_acl import acl_rules, password_rule, user_name
 
 from scripts.native import MissingServer, postgres, project_env, require_rabbitmq
@@ -183,7 +190,7 @@ CHASSIS_TESTS = broker_access.Permissions(
 
 
 def broker_password(env: Mapping[str, str], service: str) -> str:
-    return env[f"{service.upper()}_BROKER_PASSWORD"]
+    return env[password_in_env_file(service, "BROKER")]
 
 
 def broker_grants(env: Mapping[str, str]) -> list[broker_access.Grant]:
@@ -241,7 +248,7 @@ def database_url(env: Mapping[str, str], name: str, *, as_app: bool = False) -> 
     admin_url = urlsplit(env["POSTGRES_ADMIN_URL"])
     host = f"{admin_url.hostname or '127.0.0.1'}:{admin_url.port or 5432}"
     role = app_role(database_name(name)) if as_app else database_name(name)
-    password = env[f"{name.upper()}_DATABASE_{'APP_' if as_app else ''}PASSWORD"]
+    password = env[password_in_env_file(name, "DATABASE_APP" if as_app else "DATABASE")]
     return f"postgres://{role}:{password}@{host}/{database_name(name)}"
 
 
@@ -260,7 +267,7 @@ def redis_url(env: Mapping[str, str], service: str) -> str:
 
 
 def redis_password(env: Mapping[str, str], service: str) -> str:
-    return env[f"{service.upper()}_REDIS_PASSWORD"]
+    return env[password_in_env_file(service, "REDIS")]
 
 
 def provision_cache_user(admin: redis.Redis, service: str, password: str) -> None:
@@ -354,7 +361,7 @@ def write_chassis_env(env: Mapping[str, str]) -> None:
 def provision(env: Mapping[str, str]) -> None:
     broker = broker_admin(env)
     with postgres(env["POSTGRES_ADMIN_URL"]) as admin:
-        provision_database(admin, "chassis", env["CHASSIS_DATABASE_PASSWORD"])
+        provision_database(admin, "chassis", env[password_in_env_file("chassis", "DATABASE")])
         write_chassis_env(env)
     for service in services():
         ensure_roles(

@@ -64,6 +64,13 @@ def in_env_file(variable: Variable, service: str) -> str:
     return variable.name
 
 
+def password_in_env_file(service: str, server: str) -> str:
+    """The name in `.env` of the password `service` (or the chassis's tests) has on `server`:
+    ``DATABASE`` (its database's owner), ``DATABASE_APP``, ``DATABASE_ADMIN``, ``REDIS``,
+    ``BROKER``. `.env.example` gives one of each for every service; `make setup` fills them."""
+    return f"{service.upper()}_{server}_PASSWORD"
+
+
 CHASSIS = (
     variable("DJANGO_SECRET_KEY", "service secret", "Signs what Django signs. Required."),
     variable("DJANGO_ALLOWED_HOSTS", "project", "Host names the services answer to."),
