@@ -1,0 +1,60 @@
+"""Print, as one JSON object, what of this service's events is not done yet.
+
+    python manage.py bus_status
+
+``outbox``: the events committed but not yet published, and how long the oldest has waited.
+``queue`` (a service that subscribes to events; else null): the events waiting in its queue,
+waiting out a retry, and parked in its dead-letter queue. All zero is a bus at rest: what
+`make load` reads once the load is over, and what an operator reads when events seem stuck.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from chassis.events import subscribers
+from chassis.events.broker import Topology
+from chassis.models import OutboxMessage
+from chassis.queues import queue_status
+
+
+class Command(BaseCommand):
+    help = __doc__.splitlines()[0]
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.stdout.write(json.dumps({"outbox": outbox_status(), "queue": queue_depths()}))
+
+
+def outbox_status() -> dict[str, float | int | None]:
+    unsent = OutboxMessage.objects.filter(sent_at=None).aggregate(
+        count=Count("sequence"), oldest=Min("created_at")
+    )
+    oldest = unsent["oldest"]
+    return {
+        "unsent": unsent["count"],
+        "oldest_unsent_seconds": None
+        if oldest is None
+        else round((timezone.now() - oldest).total_seconds(), 3),
+    }
+
+
+def queue_depths() -> dict[str, str | int] | None:
+    if not subscribers.handlers():
+        return None
+    if not (url := settings.EVENTS["BROKER_URL"]):
+        raise CommandError("Set BROKER_URL to the RabbitMQ URL events are consumed from.")
+    topology = Topology.from_settings()
+    retries = range(1, len(topology.retry_delays) + 1)
+    return {
+        "name": topology.queue,
+        "waiting": queue_status(url, topology.queue).message_count,
+        "retrying": sum(
+            queue_status(url, topology.retry_queue(attempt)).message_count for attempt in retries
+        ),
+        "dead_letters": queue_status(url, topology.dead_letter_queue).message_count,
+    }

@@ -1,0 +1,84 @@
+"""manage.py bus_status: what of a service's events is not done yet, read from its database and
+its queues on the real broker."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+from uuid import uuid4
+
+import pika
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from chassis.events import publish, subscribers
+from chassis.events.broker import Topology
+from chassis.models import OutboxMessage
+
+from tests.events import WidgetShipped
+
+
+def bus_status() -> dict:
+    out = StringIO()
+    call_command("bus_status", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def topology(events_settings):
+    """The test's queues declared, each retry long enough to hold what it is given."""
+    events_settings["RETRY_DELAYS"] = [300, 600]
+    topology = Topology.from_settings()
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        topology.declare_queues(amqp.channel(), list(subscribers.handlers()))
+    yield topology
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        channel = amqp.channel()
+        for attempt in (1, 2):
+            channel.queue_delete(topology.retry_queue(attempt))
+
+
+@pytest.mark.django_db
+def test_a_bus_at_rest_is_all_zero(topology):
+    assert bus_status() == {
+        "outbox": {"unsent": 0, "oldest_unsent_seconds": None},
+        "queue": {"name": topology.queue, "waiting": 0, "retrying": 0, "dead_letters": 0},
+    }
+
+
+@pytest.mark.django_db
+def test_it_counts_the_unsent_the_waiting_the_retrying_and_the_parked(topology, events_settings):
+    with transaction.atomic():
+        publish(WidgetShipped(uuid4(), 1))
+        publish(WidgetShipped(uuid4(), 2))
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        channel = amqp.channel()
+        channel.confirm_delivery()
+        for queue, count in (
+            (topology.queue, 3),
+            (topology.retry_queue(1), 1),
+            (topology.retry_queue(2), 1),
+            (topology.dead_letter_queue, 2),
+        ):
+            for _ in range(count):
+                channel.basic_publish(topology.redelivery_exchange, queue, b"{}")
+
+    status = bus_status()
+
+    assert status["outbox"]["unsent"] == 2
+    assert 120 <= status["outbox"]["oldest_unsent_seconds"] < 180
+    assert status["queue"] == {
+        "name": topology.queue,
+        "waiting": 3,
+        "retrying": 2,
+        "dead_letters": 2,
+    }
+
+
+@pytest.mark.django_db
+def test_a_service_that_subscribes_to_nothing_has_no_queue(monkeypatch):
+    monkeypatch.setattr(subscribers, "handlers", dict)
+
+    assert bus_status()["queue"] is None
