@@ -98,6 +98,19 @@ def permissions(vhost: str) -> list[str]:
     return [line for line in listed.stdout.splitlines() if not line.startswith("guest\t")]
 
 
+# Each administration's list of who is connected to a virtual host; the management API's
+# statistics lag the broker by seconds.
+CONNECTIONS = """
+import shutil, sys, time
+from scripts.provision import ManagementApi, Rabbitmqctl
+vhost, api = sys.argv[1], ManagementApi(sys.argv[2])
+deadline = time.monotonic() + 30
+while not (over_api := api.connections(vhost)) and time.monotonic() < deadline:
+    time.sleep(0.5)
+print(*Rabbitmqctl(shutil.which("rabbitmqctl")).connections(vhost), *over_api)
+"""
+
+
 @pytest.mark.xdist_group("management-api")
 def test_provisioning_over_the_management_api(tmp_path, cookiecutter_config, management_api):
     slug = unique_name()
@@ -108,9 +121,12 @@ def test_provisioning_over_the_management_api(tmp_path, cookiecutter_config, man
         expected = [rights_of(slug, "ab"), f"{slug}.chassis\t{CHASSIS_TESTS}\t{CHASSIS_TESTS}\t{CHASSIS_TESTS}"]
         assert sorted(permissions(slug)) == expected
         assert topic_permissions(slug) == [f"{slug}.ab\tevents\t^ab\\.\t.*", f"{slug}.chassis\tevents\t.*\t.*"]
-        # The service's own settings reach the virtual host with the user made for it.
+        # The service's own settings reach the virtual host with the user made for it; both ways
+        # of administering see it connected (make soak counts each user's connections).
         broker_url = dotenv_values(project / "services/ab/.env")["BROKER_URL"]
-        pika.BlockingConnection(pika.URLParameters(broker_url)).close()
+        with pika.BlockingConnection(pika.URLParameters(broker_url)):
+            seen = run(["python", "-c", CONNECTIONS, slug, management_api], cwd=project, env=project_libraries(project))
+        assert seen.stdout.split() == [f"{slug}.ab", f"{slug}.ab"]
 
         again = provision(project, management_api)  # the same, once more: nothing changes
         assert again.returncode == 0, again.stderr

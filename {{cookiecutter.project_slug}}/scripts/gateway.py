@@ -55,6 +55,12 @@ http {
     uwsgi_temp_path $run_dir/uwsgi;
     scgi_temp_path $run_dir/scgi;
     include $run_dir/conf.d/*.conf;
+    # Every answer with a 5xx, also in a file of its own: what `make load` counts (scripts.load).
+    map $$status $$server_error {
+        ~^5 1;
+        default 0;
+    }
+    access_log $run_dir/server-errors.log gateway_json if=$$server_error;
 }
 """)
 

@@ -131,6 +131,13 @@ class Rabbitmqctl:
     def delete_user(self, name: str) -> None:
         self.run("delete_user", name)
 
+    def connections(self, vhost: str) -> list[str]:
+        """The user of each connection to `vhost`."""
+        listed = self.run("list_connections", "user", "vhost", "--no-table-headers")
+        return [
+            user for user, _, host in (line.partition("\t") for line in listed) if host == vhost
+        ]
+
 
 class ManagementApi:
     """RabbitMQ's administration over its management HTTP API (RABBITMQ_ADMIN_URL, such as
@@ -173,6 +180,11 @@ class ManagementApi:
 
     def delete_user(self, name: str) -> None:
         self.call("DELETE", f"users/{quote(name, safe='')}")
+
+    def connections(self, vhost: str) -> list[str]:
+        """The user of each connection to `vhost`."""
+        listed = self.call("GET", f"vhosts/{quote(vhost, safe='')}/connections")
+        return [connection["user"] for connection in listed]
 
 
 def broker_admin(env: Mapping[str, str]) -> Rabbitmqctl | ManagementApi:
