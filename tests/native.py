@@ -48,6 +48,19 @@ def without_the_samples_contracts(project: Path) -> list[str]:
     return ["-k", " or ".join([f"not {CONTRACTS}", *own])]
 
 
+# What every journey of the shop's load test does at least once (tests/load/locustfile.py).
+SHOP_STEPS = ["GET catalog: a page", "POST sign up", "POST sign in", "POST orders: place", "GET orders: one"]
+
+
+def assert_the_load_held(output: str, steps: list[str]) -> None:
+    """A brief `make load` (scripts.load) held and lost nothing, and took each of `steps`."""
+    assert "The system held: no failures, nothing lost." in output, output
+    for line in ("outbox unsent      0", "queues in flight   0", "dead letters       0", "gateway 5xx        0"):
+        assert f"\n  {line}\n" in output, output
+    for step in steps:  # requests made, none failed
+        assert re.search(rf"^\| {re.escape(step)} \| [\d.]+ \| [1-9]\d* \| 0 \|", output, re.MULTILINE), output
+
+
 def free_ports(count: int) -> list[int]:
     sockets = [socket.socket() for _ in range(count)]
     try:

@@ -14,7 +14,15 @@ import pytest
 import yaml
 
 from tests.conftest import bake, project_libraries, run, unique_name
-from tests.native import CONTRACTS, NativeRun, assign_free_ports, leftovers, without_the_samples_contracts
+from tests.native import (
+    CONTRACTS,
+    SHOP_STEPS,
+    NativeRun,
+    assert_the_load_held,
+    assign_free_ports,
+    leftovers,
+    without_the_samples_contracts,
+)
 
 BOOTED = {
     # Keycloak cannot run here: this bake's tokens cannot be had, its anonymous behaviour is checked.
@@ -91,6 +99,8 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
             system.wait_until_ready()
             suite = ["python", "-m", "pytest", "-v", "tests/system", *without_the_samples_contracts(project)]
             result = run(suite, cwd=project, env={"GATEWAY_URL": gateway})
+            if grows:  # the load test's journey of a plain service, with the shop's around it
+                load = run(["python", "-m", "scripts.load", "--users", "10", "--seconds", "15"], cwd=project, env=env)
     finally:
         run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
@@ -98,7 +108,15 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
     assert " skipped" not in result.stdout
     assert f"{CONTRACTS}[inventory] PASSED" in result.stdout  # what no other boot checks
     assert leftovers(slug) == []
-    if grows:  # the system suite registered customers: the grown consumer heard of them
+    if grows:
+        plain_steps = [
+            "POST inventory: make an item",
+            "PATCH inventory: rename an item",
+            "DELETE inventory: delete an item",
+        ]
+        assert_the_load_held(load.stdout, [*SHOP_STEPS, *plain_steps])
+        assert "| inventory: an item reads back as written | " in load.stdout
+        # The system suite registered customers: the grown consumer heard of them.
         assert "inventory heard of user" in system.output()
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())

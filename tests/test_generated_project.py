@@ -12,7 +12,7 @@ import pytest
 from dotenv import dotenv_values
 
 from tests.conftest import bake, project_libraries, run, unique_name
-from tests.native import NativeRun, assign_free_ports, leftovers
+from tests.native import SHOP_STEPS, NativeRun, assert_the_load_held, assign_free_ports, leftovers
 
 SERVICES = ("catalog", "identity", "notifications", "orders")
 
@@ -28,6 +28,8 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         with NativeRun(["make", "dev"], project, gateway) as system:
             system.wait_until_ready(announced=True)
             system_tests = run(["make", "system-test"], cwd=project)
+            # `make load`, briefly, on the system the suite has just been through.
+            load = run(["make", "load", "LOAD_USERS=8", "LOAD_SECONDS=15"], cwd=project)
         # `make bench`, small (it boots the system itself, once make dev has stopped): it runs,
         # measures everything, cleans up after itself, and reports every event. Its figures are
         # not checked: a test on two noisy cores cannot judge them.
@@ -61,6 +63,9 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     assert " passed" in system_tests.stdout
     assert "tests/system/test_contracts.py ...." in system_tests.stdout  # each of the four services
     assert " skipped" not in system_tests.stdout
+    assert_the_load_held(load.stdout, [*SHOP_STEPS, "GET notifications: mine"])
+    assert "  stock              adds up\n" in load.stdout
+    assert re.search(r"^  orders placed +[1-9]", load.stdout, re.MULTILINE)
     measures = [line.split("|")[1].strip() for line in bench.stdout.splitlines() if line.startswith("| ")]
     assert measures == [
         "measure",
