@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import bake, services_of, subprocess_env, unique_name
+from tests.conftest import TEMPLATE_DIR, bake, services_of, subprocess_env, unique_name
 from tests.native import assign_free_ports
 
 REQUESTS = 12
@@ -173,6 +173,39 @@ def test_a_url_too_long_is_refused_in_problem_json(gateway):
     assert refused.status_code == 414
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert json.loads(refused.text)["request_id"] == refused.headers["X-Request-ID"]
+
+
+def test_an_unreachable_service_is_a_502_in_problem_json_and_in_the_server_errors_log(project, gateway):
+    url = gateway(**UNLIMITED)
+    errors_log = project / ".run/gateway/server-errors.log"
+    logged_before = errors_log.read_text().count("\n")
+    with httpx.Client() as client:
+        failed, missing = client.get(url), client.get(f"{url.split('/api/')[0]}/nowhere")
+
+    assert failed.status_code == 502
+    assert failed.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(failed.text)["status"] == 502
+    assert missing.status_code == 404  # a client's error: not the server-errors log's business
+    logged = [json.loads(line) for line in errors_log.read_text().splitlines()[logged_before:]]
+    assert [(line["status"], line["request_id"]) for line in logged] == [(502, failed.headers["X-Request-ID"])]
+
+
+def test_each_error_the_gateway_answers_names_its_own_status():
+    """nginx answers an error_page with the status that raised it, whatever the page returns: each
+    status needs its own page, whose body says that status."""
+    problems = (
+        TEMPLATE_DIR / "{{cookiecutter.project_slug}}/gateway/templates/problems.locations.template"
+    ).read_text()
+    pages = re.findall(r"^error_page ([\d ]+) /_problems/(\d+);", problems, re.MULTILINE)
+    bodies = {
+        int(status): json.loads(body.replace("$request_id_out", "id"))
+        for status, body in re.findall(r"return (\d+) '(\{.*\})';", problems)
+    }
+
+    assert {502, 504} <= {int(status) for statuses, _ in pages for status in statuses.split()}
+    for statuses, page in pages:
+        assert statuses.split() == [page], f"error_page {statuses} shares /_problems/{page}"
+        assert bodies[int(page)]["status"] == int(page)
 
 
 def test_behind_a_trusted_proxy_a_request_without_the_header_is_the_proxy_itself(gateway):

@@ -137,10 +137,20 @@ def expect(response: ResponseContextManager, *statuses: int) -> Any:
     """The response's body if its status is one of `statuses`; else it is a failure, and the
     rest of the journey cannot go on."""
     if response.status_code not in statuses:
-        response.failure(f"{response.status_code}: {response.text[:300]}")
+        response.failure(f"{response.status_code}: {what_went_wrong(response)}")
         raise RescheduleTask
     response.success()
     return response.json() if response.content else None
+
+
+def what_went_wrong(response: ResponseContextManager) -> str:
+    """A problem's code and detail, without its request id: Locust counts failures alike by their
+    message, and each request's id would make every one of them different."""
+    try:
+        problem = response.json()
+        return f"{problem['code']}: {problem['detail']}"
+    except (ValueError, KeyError, TypeError):
+        return response.text[:200]
 
 
 class Person(HttpUser):
