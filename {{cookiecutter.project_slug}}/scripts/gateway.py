@@ -29,6 +29,9 @@ GATEWAY_DIR = PROJECT_DIR / "gateway"
 # Built by `make frontend`, which `make dev` runs first.
 FRONTEND_DIR = PROJECT_DIR / "frontend" / "dist"
 RUN_DIR = PROJECT_DIR / ".run" / "gateway"
+PID_FILE = RUN_DIR / "nginx.pid"
+# Every answer with a 5xx, also in a file of its own: what `make load` counts (scripts.load).
+SERVER_ERRORS_LOG = RUN_DIR / "server-errors.log"
 PLACEHOLDER = re.compile(r"\$\{([A-Z0-9_]+)\}")
 DEFAULTS = {
     "GATEWAY_PORT": "8080",
@@ -42,7 +45,7 @@ DEFAULTS = {
 MAIN_CONFIG = Template("""\
 $user
 worker_processes auto;
-pid $run_dir/nginx.pid;
+pid $pid_file;
 error_log stderr warn;
 events {
     worker_connections 1024;
@@ -55,12 +58,11 @@ http {
     uwsgi_temp_path $run_dir/uwsgi;
     scgi_temp_path $run_dir/scgi;
     include $run_dir/conf.d/*.conf;
-    # Every answer with a 5xx, also in a file of its own: what `make load` counts (scripts.load).
     map $$status $$server_error {
         ~^5 1;
         default 0;
     }
-    access_log $run_dir/server-errors.log gateway_json if=$$server_error;
+    access_log $server_errors_log gateway_json if=$$server_error;
 }
 """)
 
@@ -114,7 +116,13 @@ def write_config(nginx: str, environment: dict[str, str]) -> Path:
     # Started by root, nginx would run its workers as `nobody`, who may not read the project's files.
     user = "user root;" if os.geteuid() == 0 else ""
     main.write_text(
-        MAIN_CONFIG.substitute(user=user, run_dir=RUN_DIR, mime_types=mime_types(nginx))
+        MAIN_CONFIG.substitute(
+            user=user,
+            run_dir=RUN_DIR,
+            pid_file=PID_FILE,
+            server_errors_log=SERVER_ERRORS_LOG,
+            mime_types=mime_types(nginx),
+        )
     )
     return main
 

@@ -32,14 +32,12 @@ from pathlib import Path
 
 import httpx
 
+from scripts.gateway import PID_FILE, SERVER_ERRORS_LOG
 from scripts.native import MissingServer, not_ready, postgres, project_env
 from scripts.project import PROJECT_DIR, SERVICES_DIR, services
-from scripts.provision import PROJECT, broker_admin
+from scripts.provision import PROJECT, broker_admin, database_name
 
 LOCUSTFILE = PROJECT_DIR / "tests" / "load" / "locustfile.py"
-NATIVE_GATEWAY_PID = PROJECT_DIR / ".run" / "gateway" / "nginx.pid"
-# What the native gateway logs of each answer it gave with a 5xx (see scripts/gateway.py).
-NATIVE_SERVER_ERRORS = PROJECT_DIR / ".run" / "gateway" / "server-errors.log"
 # How long the system may take, after the load, to settle its orders and empty its queues.
 GRACE_SECONDS = 60
 DOCKER = shutil.which("docker")
@@ -59,7 +57,7 @@ class Native:
 
     @staticmethod
     def running() -> bool:
-        return Path(f"/proc/{_pid(NATIVE_GATEWAY_PID)}").exists()
+        return Path(f"/proc/{_pid(PID_FILE)}").exists()
 
     def bus_status(self, service: str) -> dict:
         return json.loads(
@@ -67,12 +65,12 @@ class Native:
         )
 
     def server_errors_mark(self) -> int:
-        return NATIVE_SERVER_ERRORS.stat().st_size if NATIVE_SERVER_ERRORS.exists() else 0
+        return SERVER_ERRORS_LOG.stat().st_size if SERVER_ERRORS_LOG.exists() else 0
 
     def server_errors_since(self, mark: int) -> list[dict]:
-        if not NATIVE_SERVER_ERRORS.exists():
+        if not SERVER_ERRORS_LOG.exists():
             return []
-        with NATIVE_SERVER_ERRORS.open("rb") as log:
+        with SERVER_ERRORS_LOG.open("rb") as log:
             log.seek(mark)
             return [json.loads(line) for line in log.read().splitlines() if line.strip()]
 
@@ -80,7 +78,7 @@ class Native:
         """Resident bytes of each Procfile process of this project, its children included: honcho
         names each in HONCHO_PROCESS_NAME, which children inherit; nginx overwrites its
         environment, so the gateway is its master (nginx.pid) and the master's workers."""
-        gateway = _pid(NATIVE_GATEWAY_PID)
+        gateway = _pid(PID_FILE)
         resident: Counter[str] = Counter()
         for proc in Path("/proc").glob("[0-9]*"):
             try:
@@ -107,9 +105,9 @@ class Native:
         """Open connections to each of the project's databases, and of each of its broker users."""
         with postgres(self.env["POSTGRES_ADMIN_URL"]) as admin:
             rows = admin.execute(
-                "SELECT datname, count(*) FROM pg_stat_activity WHERE datname LIKE %s"
+                "SELECT datname, count(*) FROM pg_stat_activity WHERE datname = ANY(%s)"
                 " GROUP BY datname",
-                (f"{PROJECT}\\_%",),
+                ([database_name(service) for service in services()],),
             ).fetchall()
         counts = {f"database {name}": count for name, count in rows}
         users = broker_admin(self.env).connections(PROJECT)
@@ -118,9 +116,6 @@ class Native:
 
 
 class Compose:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.env = env
-
     @staticmethod
     def running() -> bool:
         if DOCKER is None:
@@ -186,21 +181,20 @@ class Shop:
     def __init__(self, gateway: str) -> None:
         self.http = httpx.Client(base_url=gateway, timeout=15)
 
-    def get(self, path: str, **options: object) -> httpx.Response:
+    def politely(self, method: str, url: str, **options: object) -> httpx.Response:
         """The answer, waiting as long as the gateway says while it asks to slow down."""
         for _ in range(30):
-            response = self.http.get(path, **options)
-            if response.status_code != 429:
-                return response.raise_for_status()
+            if (response := self.http.request(method, url, **options)).status_code != 429:
+                break
             time.sleep(float(response.headers.get("Retry-After", "1")))
         return response.raise_for_status()
 
-    def pages(self, path: str, **options: object) -> list[dict]:
-        found, url = [], path
+    def pages(self, path: str, headers: dict[str, str] | None = None) -> list[dict]:
+        found, url, params = [], path, {"page_size": 100}
         while url:
-            page = self.get(url, params={"page_size": 100}, **options).json()
+            page = self.politely("GET", url, params=params, headers=headers).json()
             found += page["results"]
-            url = page["next"]
+            url, params = page["next"], None  # which names the page size
         return found
 
     def stock(self) -> dict[str, int]:
@@ -209,16 +203,9 @@ class Shop:
     def order_statuses(self, passwords: dict[str, str], customers: set[str]) -> dict[str, str]:
         statuses = {}
         for email in customers:
-            for _ in range(30):
-                tokens = self.http.post(
-                    "/api/identity/tokens/", json={"email": email, "password": passwords[email]}
-                )
-                if tokens.status_code != 429:
-                    break
-                time.sleep(float(tokens.headers.get("Retry-After", "1")))
-            signed_in = {
-                "Authorization": f"Bearer {tokens.raise_for_status().json()['access_token']}"
-            }
+            credentials = {"email": email, "password": passwords[email]}
+            tokens = self.politely("POST", "/api/identity/tokens/", json=credentials).json()
+            signed_in = {"Authorization": f"Bearer {tokens['access_token']}"}
             orders = self.pages("/api/orders/orders/", headers=signed_in)
             statuses.update((order["id"], order["status"]) for order in orders)
         return statuses
@@ -293,9 +280,8 @@ def bus_status(system: Native | Compose, deadline: float) -> dict[str, dict]:
         while True:
             present = services()
             statuses = dict(zip(present, pool.map(system.bus_status, present), strict=True))
-            if not any(in_flight(status) for status in statuses.values()):
-                return statuses
-            if time.monotonic() > deadline:
+            at_rest = not any(in_flight(status) for status in statuses.values())
+            if at_rest or time.monotonic() > deadline:
                 return statuses
             time.sleep(2)
 
@@ -442,9 +428,10 @@ def main() -> int:
 
 
 def where_it_runs(env: dict[str, str]) -> Native | Compose:
-    for system in (Native, Compose):
-        if system.running():
-            return system(env)
+    if Native.running():
+        return Native(env)
+    if Compose.running():
+        return Compose()
     raise LoadFailed(
         f"the gateway on port {env['GATEWAY_PORT']} is neither make dev's nor Compose's."
     )
