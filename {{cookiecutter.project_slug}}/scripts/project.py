@@ -22,6 +22,13 @@ def project_name() -> str:
     return re.search(r"^name: (\S+)$", compose, re.MULTILINE).group(1)
 
 
+def plain_services() -> list[str]:
+    """The services made from the plain skeleton: those with its example resource, items."""
+    return [
+        name for name in services() if (SERVICES_DIR / name / name / "domain" / "items.py").exists()
+    ]
+
+
 def identity_issues_tokens() -> bool:
     """Whether the identity service issues the tokens (else Keycloak does)."""
     return "identity" in services()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import httpx
 
 from scripts.native import MissingServer, project_env
-from scripts.project import SERVICES_DIR, identity_issues_tokens, services
+from scripts.project import identity_issues_tokens, plain_services, services
 
 
 @dataclass(frozen=True)
@@ -204,10 +204,9 @@ def seed(env: dict[str, str], *, if_empty: bool) -> list[str]:
             cancelled = shop.order(customer, products["TEXT-CUSHION"]["id"], 2)
             shop.http.post(f"/api/orders/orders/{cancelled['id']}/cancel/", headers=customer)
             done.append("Orders: one confirmed, one cancelled, for the demo customer.")
-    for service in present:
-        if (SERVICES_DIR / service / service / "domain" / "items.py").exists():  # a plain service
-            shop.items(service, customer)
-            done.append(f"{service}: a few items.")
+    for service in plain_services():
+        shop.items(service, customer)
+        done.append(f"{service}: a few items.")
     return done
 
 

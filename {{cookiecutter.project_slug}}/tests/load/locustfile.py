@@ -39,14 +39,11 @@ from locust.clients import ResponseContextManager
 from locust.env import Environment
 from locust.exception import RescheduleTask
 from locust.stats import StatsEntry
-from scripts.project import PROJECT_DIR, SERVICES_DIR, identity_issues_tokens, services
+from scripts.project import PROJECT_DIR, identity_issues_tokens, plain_services, services
 from urllib3 import PoolManager
 
 logger = logging.getLogger(__name__)
 PRESENT = set(services())
-PLAIN_SERVICES = sorted(
-    name for name in PRESENT if (SERVICES_DIR / name / name / "domain" / "items.py").exists()
-)
 SETTLE_SECONDS = 30
 NOTICE_SECONDS = 60
 SETTLED = {"confirmed", "rejected"}
@@ -133,16 +130,6 @@ def next_address() -> str:
     return f"127.77.{number // 250 % 250}.{number % 250 + 1}"
 
 
-def expect(response: ResponseContextManager, *statuses: int) -> Any:
-    """The response's body if its status is one of `statuses`; else it is a failure, and the
-    rest of the journey cannot go on."""
-    if response.status_code not in statuses:
-        response.failure(f"{response.status_code}: {what_went_wrong(response)}")
-        raise RescheduleTask
-    response.success()
-    return response.json() if response.content else None
-
-
 def what_went_wrong(response: ResponseContextManager) -> str:
     """A problem's code and detail, without its request id: Locust counts failures alike by their
     message, and each request's id would make every one of them different."""
@@ -165,6 +152,16 @@ class Person(HttpUser):
         self.tokens: dict[str, Any] | None = None
         self.tokens_expire = 0.0
 
+    def ask(self, method: str, url: str, *, expected: tuple[int, ...], **options: Any) -> Any:
+        """The answer's body if its status is one of `expected`; else it is a failure, and the
+        rest of the journey cannot go on."""
+        with self.client.request(method, url, catch_response=True, **options) as response:
+            if response.status_code not in expected:
+                response.failure(f"{response.status_code}: {what_went_wrong(response)}")
+                raise RescheduleTask
+            response.success()
+            return response.json() if response.content else None
+
     def check(self, name: str, failure: str | None = None, since: float | None = None) -> None:
         """Keep the outcome of a check a journey makes (timed from `since`, when it waits)."""
         took = None if since is None else time.monotonic() - since
@@ -173,13 +170,13 @@ class Person(HttpUser):
             logger.error("%s: %s", name, failure)
 
     def sign_in(self, email: str, password: str) -> None:
-        with self.client.post(
+        self.tokens = self.ask(
+            "POST",
             "/api/identity/tokens/",
             json={"email": email, "password": password},
             name="sign in",
-            catch_response=True,
-        ) as response:
-            self.tokens = expect(response, 200)
+            expected=(200,),
+        )
         self.tokens_expire = time.monotonic() + self.tokens["expires_in"] * 0.9
 
     def signed_in(self) -> dict[str, str]:
@@ -193,24 +190,22 @@ class Person(HttpUser):
         if not hasattr(self, "email"):
             email, password = f"load-{uuid4().hex[:12]}@example.com", f"pass-{uuid4().hex}"
             body = {"email": email, "password": password, "full_name": "Load Customer"}
-            with self.client.post(
-                "/api/identity/accounts/", json=body, name="sign up", catch_response=True
-            ) as response:
-                expect(response, 202)
+            self.ask("POST", "/api/identity/accounts/", json=body, name="sign up", expected=(202,))
             self.email = email
             LEDGER.passwords[email] = password
         return self.email, LEDGER.passwords[self.email]
 
     def catalog_page(self) -> list[dict]:
         ordering = random.choice(["name", "-name", "price", "-price", "-created_at"])  # noqa: S311
-        with self.client.get(
+        page_number = random.choice([1, 1, 1, 2])  # noqa: S311
+        # A second page that is not there (a small catalog) is a 404 a person may meet.
+        page = self.ask(
+            "GET",
             "/api/catalog/products/",
-            params={"ordering": ordering, "page": random.choice([1, 1, 1, 2])},  # noqa: S311
+            params={"ordering": ordering, "page": page_number},
             name="catalog: a page",
-            catch_response=True,
-        ) as response:
-            # A second page that is not there (a small catalog) is a 404 a person may meet.
-            page = expect(response, 200, 404)
+            expected=(200, 404),
+        )
         return page["results"] if page else []
 
 
@@ -227,25 +222,25 @@ class Browser(Person):
     @task(2)
     def search(self) -> None:
         word = random.choice(["lamp", "desk", "chair", "shelf", "oak", "linen", "wool"])  # noqa: S311
-        with self.client.get(
+        self.ask(
+            "GET",
             "/api/catalog/products/",
             params={"search": word},
             name="catalog: search",
-            catch_response=True,
-        ) as response:
-            expect(response, 200)
+            expected=(200,),
+        )
 
     @task(3)
     def open_a_product(self) -> None:
         if not (products := self.catalog_page()):
             return
         wanted = random.choice(products)  # noqa: S311
-        with self.client.get(
+        product = self.ask(
+            "GET",
             f"/api/catalog/products/{wanted['id']}/",
             name="catalog: a product",
-            catch_response=True,
-        ) as response:
-            product = expect(response, 200)
+            expected=(200,),
+        )
         if product["id"] == wanted["id"]:
             self.check("catalog: the product asked for")
         else:
@@ -253,12 +248,12 @@ class Browser(Person):
 
     @task(1)
     def follow_a_stale_link(self) -> None:
-        with self.client.get(
+        self.ask(
+            "GET",
             f"/api/catalog/products/{uuid4()}/",
             name="catalog: a product that is gone",
-            catch_response=True,
-        ) as response:
-            expect(response, 404)
+            expected=(404,),
+        )
 
 
 class Shopper(Person):
@@ -283,14 +278,15 @@ class Shopper(Person):
             return
         product, quantity = random.choice(in_stock), random.choice([1, 1, 2])  # noqa: S311
         body = {"lines": [{"product_id": product["id"], "quantity": quantity}]}
-        with self.client.post(
+        placed = self.ask(
+            "POST",
             "/api/orders/orders/",
             json=body,
             headers=self.signed_in(),
             name="orders: place",
-            catch_response=True,
-        ) as response:
-            placed_at, placed = time.monotonic(), expect(response, 201)
+            expected=(201,),
+        )
+        placed_at = time.monotonic()
         LEDGER.orders[placed["id"]] = PlacedOrder(self.email, product["id"], quantity)
         order = self.watch(placed["id"], placed_at)
         if order["status"] == "confirmed":
@@ -302,13 +298,13 @@ class Shopper(Person):
     def watch(self, order_id: str, placed: float) -> dict:
         """The order, polled as a shop's page does, until it settles or SETTLE_SECONDS pass."""
         while True:
-            with self.client.get(
+            order = self.ask(
+                "GET",
                 f"/api/orders/orders/{order_id}/",
                 headers=self.signed_in(),
                 name="orders: one",
-                catch_response=True,
-            ) as response:
-                order = expect(response, 200)
+                expected=(200,),
+            )
             if order["status"] in SETTLED:
                 self.check("orders: the order settles", since=placed)
                 return order
@@ -318,25 +314,25 @@ class Shopper(Person):
             time.sleep(0.5)
 
     def cancel(self, order_id: str) -> None:
-        with self.client.post(
+        cancelled = self.ask(
+            "POST",
             f"/api/orders/orders/{order_id}/cancel/",
             headers=self.signed_in(),
             name="orders: cancel",
-            catch_response=True,
-        ) as response:
-            cancelled = expect(response, 200)
+            expected=(200,),
+        )
         failure = None if cancelled["status"] == "cancelled" else f"it says {cancelled['status']}"
         self.check("orders: a cancelled order says so", failure)
 
     @task(1)
     def my_orders(self) -> None:
-        with self.client.get(
+        self.ask(
+            "GET",
             "/api/orders/orders/",
             headers=self.signed_in(),
             name="orders: mine",
-            catch_response=True,
-        ) as response:
-            expect(response, 200)
+            expected=(200,),
+        )
 
     @task(1)
     def read_notifications(self) -> None:
@@ -344,14 +340,14 @@ class Shopper(Person):
             self.notifications()
 
     def notifications(self) -> list[dict]:
-        with self.client.get(
+        return self.ask(
+            "GET",
             "/api/notifications/notifications/",
             params={"page_size": 100},
             headers=self.signed_in(),
             name="notifications: mine",
-            catch_response=True,
-        ) as response:
-            return expect(response, 200)["results"]
+            expected=(200,),
+        )["results"]
 
     def hear_of(self, order_id: str, placed: float) -> None:
         """Look, as a customer waiting for the e-mail does, until the confirmation is there."""
@@ -384,14 +380,14 @@ class Staff(Person):
         if not low:
             return
         product, units = random.choice(low), random.randint(5, 20)  # noqa: S311
-        with self.client.post(
+        self.ask(
+            "POST",
             f"/api/catalog/products/{product['id']}/stock-adjustments/",
             json={"change": units},
             headers=self.signed_in(),
             name="catalog: restock",
-            catch_response=True,
-        ) as response:
-            expect(response, 200)
+            expected=(200,),
+        )
         LEDGER.restocked[product["id"]] += units
 
 
@@ -412,53 +408,45 @@ class ItemKeeper(Person):
 
     @task(3)
     def list_items(self) -> None:
-        with self.client.get(
-            self.items(), name=f"{self.service}: items", catch_response=True
-        ) as response:
-            expect(response, 200)
+        self.ask("GET", self.items(), name=f"{self.service}: items", expected=(200,))
 
     @task(1)
     def keep_an_item(self) -> None:
         if not identity_issues_tokens():
             return
         name = f"Load item {uuid4().hex[:12]}"
-        with self.client.post(
+        made = self.ask(
+            "POST",
             self.items(),
             json={"name": name},
             headers=self.signed_in(),
             name=f"{self.service}: make an item",
-            catch_response=True,
-        ) as response:
-            item_url = f"{self.items()}{expect(response, 201)['id']}/"
+            expected=(201,),
+        )
+        item_url = f"{self.items()}{made['id']}/"
         renamed = f"{name} (renamed)"
-        with self.client.patch(
+        self.ask(
+            "PATCH",
             item_url,
             json={"name": renamed},
             headers=self.signed_in(),
             name=f"{self.service}: rename an item",
-            catch_response=True,
-        ) as response:
-            expect(response, 200)
-        with self.client.get(
-            item_url, name=f"{self.service}: an item", catch_response=True
-        ) as response:
-            found = expect(response, 200)["name"]
+            expected=(200,),
+        )
+        found = self.ask("GET", item_url, name=f"{self.service}: an item", expected=(200,))["name"]
         failure = None if found == renamed else f"named {found!r}, not {renamed!r}"
         self.check(f"{self.service}: an item reads back as written", failure)
-        with self.client.delete(
+        self.ask(
+            "DELETE",
             item_url,
             headers=self.signed_in(),
             name=f"{self.service}: delete an item",
-            catch_response=True,
-        ) as response:
-            expect(response, 204)
-        with self.client.get(
-            item_url, name=f"{self.service}: an item that is gone", catch_response=True
-        ) as response:
-            expect(response, 404)
+            expected=(204,),
+        )
+        self.ask("GET", item_url, name=f"{self.service}: an item that is gone", expected=(404,))
 
 
 # One keeper per plain service, each a class of its own: Locust weighs and names users by class.
-for _service in PLAIN_SERVICES:
+for _service in plain_services():
     _keeper = f"{_service.title().replace('_', '')}ItemKeeper"
     globals()[_keeper] = type(_keeper, (ItemKeeper,), {"abstract": False, "service": _service})
