@@ -1,6 +1,8 @@
 """The relay publishes committed events in order, with confirms, promptly, and tidies up."""
 
+import random
 import threading
+import time
 from datetime import timedelta
 from uuid import uuid4
 
@@ -9,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chassis.events import Event, publish
+from chassis.events import Event, publish, relay
 from chassis.events.relay import Relay
 from chassis.models import OutboxMessage
 from chassis.queues import queue_status
@@ -47,6 +49,22 @@ def test_a_commit_wakes_the_relay_long_before_its_next_poll(events_settings, pro
 
     # The relay polls every 30 s here: only the commit's notification brings this within 10.
     assert [event.data["number"] for event in probe.take(1, timeout=10)] == [1]
+
+
+def test_a_commit_during_the_relays_own_query_wakes_it_too(events_settings, probe, in_thread):
+    """A notification that arrives while the relay queries its listening connection is read
+    off the socket by that query, and never makes the socket readable: the relay must hear it
+    all the same, not wait for its poll."""
+    in_thread(Relay)
+    produce(range(1))
+    probe.take(1)
+    pause = random.Random(7)  # noqa: S311 - timings, not secrets
+    for number in range(1, 100):
+        # About when the relay marks the event before sent, on its listening connection.
+        time.sleep(relay.MARK_SECONDS + pause.uniform(-0.004, 0.004))
+        produce(range(number, number + 1))
+        # The relay polls every 30 s here.
+        assert len(probe.take(1, timeout=5)) == 1, f"event {number} waited for the poll"
 
 
 def test_a_second_relay_waits_for_the_first(probe, in_thread):
