@@ -5,9 +5,11 @@ answered at the moment of the commit."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
+import redis
 from django.core.cache import caches
 from django.db import transaction
 
@@ -34,14 +36,31 @@ def redis_cache(location: str) -> dict:
     }
 
 
+def forget(caches_setting: dict) -> None:
+    """Delete what a test's cache left in Redis, once no retry can write there any more."""
+    eventually(lambda: not caching._pending, timeout=10)
+    with redis.Redis.from_url(REDIS) as client:
+        keys = list(client.scan_iter(f"{caches_setting['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+
+
 @pytest.fixture
 def cache(settings) -> ReadCache:
     settings.CACHES = redis_cache(REDIS)
     yield ReadCache("things")
-    client = caches["default"]._cache.get_client(write=True)
-    keys = list(client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
-    if keys:
-        client.delete(*keys)
+    forget(settings.CACHES)
+
+
+@pytest.fixture
+def link(settings) -> Iterator[CuttableLink]:
+    """The cache's Redis behind a link the test can cut; what the test left there is deleted."""
+    link = CuttableLink.to(REDIS)
+    settings.CACHES = written_under = redis_cache(link.carry(REDIS))
+    yield link
+    link.restore()  # for a retry still waiting, had the test stopped with the link down
+    forget(written_under)
+    link.close()
 
 
 def cached(cache: ReadCache, key: str, state: bytes) -> bytes:
@@ -100,48 +119,38 @@ def test_many_writes_and_readers_never_serve_a_state_older_than_the_last_commit(
         assert cached(cache, "/count/", b"%d" % committed) == b"%d" % committed
 
 
-def test_with_redis_away_at_the_commit_the_write_lands_and_the_cache_catches_up(settings):
-    link = CuttableLink.to(REDIS)
-    settings.CACHES = redis_cache(link.carry(REDIS))
+def test_with_redis_away_at_the_commit_the_write_lands_and_the_cache_catches_up(link):
     cache = ReadCache("things")
-    try:
-        cached(cache, "/things/", b"before")
-        link.down()
+    cached(cache, "/things/", b"before")
+    link.down()
 
-        write(cache)  # commits all the same
-        assert cache.lookup("/things/").payload is None
+    write(cache)  # commits all the same
+    assert cache.lookup("/things/").payload is None
 
-        link.restore()
-        assert cache.lookup("/things/").payload is None, "served while the invalidation waits"
-        eventually(lambda: not cache._invalidation_pending(), timeout=10)
-        assert cached(cache, "/things/", b"after") == b"after"
-    finally:
-        link.close()
+    link.restore()
+    assert cache.lookup("/things/").payload is None, "served while the invalidation waits"
+    eventually(lambda: not cache._invalidation_pending(), timeout=10)
+    assert cached(cache, "/things/", b"after") == b"after"
 
 
 def test_a_retried_invalidation_reaches_the_redis_of_its_write_whatever_the_cache_is_now(
-    settings,
+    settings, link
 ):
     """The retry runs in a thread of its own, later: it must end the write where the write
     began, even if the process's cache has since changed (to another prefix, or to none)."""
-    link = CuttableLink.to(REDIS)
-    settings.CACHES = redis_cache(link.carry(REDIS))
     cache = ReadCache("things")
-    try:
-        cached(cache, "/things/", b"before")
-        link.down()
-        write(cache)
-        written_under = settings.CACHES
+    cached(cache, "/things/", b"before")
+    link.down()
+    write(cache)
+    written_under = settings.CACHES
 
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-        link.restore()
-        eventually(lambda: not caching._pending, timeout=10)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    link.restore()
+    eventually(lambda: not caching._pending, timeout=10)
 
-        settings.CACHES = written_under
-        assert cached(cache, "/things/", b"after") == b"after"
-        assert cached(cache, "/things/", b"later") == b"after", "cached again once it ended"
-    finally:
-        link.close()
+    settings.CACHES = written_under
+    assert cached(cache, "/things/", b"after") == b"after"
+    assert cached(cache, "/things/", b"later") == b"after", "cached again once it ended"
 
 
 def test_a_cache_of_this_process_alone_caches_nothing(settings):
@@ -183,6 +192,4 @@ def test_a_read_cache_keeps_at_most_its_bound_of_entries_whatever_the_writes(set
         assert cached(bounded, "/things/?search=51", b"new") == b"state"  # stored after the write
         assert cached(bounded, "/things/?search=0", b"new") == b"new"  # stale, then deleted
     finally:
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        forget(settings.CACHES)
