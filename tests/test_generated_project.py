@@ -34,7 +34,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         # measures everything, cleans up after itself, and reports every event. Its figures are
         # not checked: a test on two noisy cores cannot judge them.
         options = "--rounds 1 --seconds 1 --events-rate 50 --events-seconds 1"
-        options += " --events-burst 300 --events-concurrent 200"
+        options += " --events-burst 300 --events-concurrent 200 --events-rounds 2"
         bench = run(["make", "bench", f"BENCH_OPTIONS={options}"], cwd=project)
     finally:
         run(["make", "unprovision"], cwd=project)
@@ -83,9 +83,10 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     ]
     assert "not measured" not in bench.stdout + bench.stderr
     assert "latency at 50 events/s for 1 s" in bench.stdout
-    assert "(50 of 50 handled)" in bench.stdout
+    assert "(100 of 100 handled)" in bench.stdout  # two rounds of 50
     assert "300 events committed at once, 1 consumer(s)" in bench.stdout
-    assert "200 events from 8 writers committing out of order" in bench.stdout
+    assert "(600 of 600)" in bench.stdout
+    assert "400 events from 8 writers committing out of order" in bench.stdout
     assert "0 lost, 0 applied twice" in bench.stdout
     assert leftovers(slug) == []
     assert list(project.glob("services/*/.env")) == []

@@ -11,7 +11,9 @@ row and the handler's row, in one transaction). Latency runs from the outbox row
 the inbox row's, each written just before its transaction commits. The burst is published with
 the consumers stopped, then handled from the full queue, so that each rate is its own alone, as
 pika's are. pika runs once the bus's processes have stopped, so that they take nothing from it.
-The databases, exchange and queues are this run's own, and are dropped at the end.
+The whole of it, the bus then pika, runs ``--rounds`` times, and each ratio is the median of
+the rounds' own, with its spread: one run of each says more about the machine's mood than
+about the bus. The databases, exchange and queues are this run's own, and are dropped at the end.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ class Options:
     )
     writers: int = field(default=8, metadata={"help": "writers committing at once"})
     concurrent: int = field(default=4000, metadata={"help": "events the writers write"})
+    rounds: int = field(
+        default=3, metadata={"help": "the bus and pika, measured in turn, this many times"}
+    )
 
     @classmethod
     def from_arguments(cls, arguments: argparse.Namespace, prefix: str = "") -> Options:
@@ -576,11 +581,19 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[round(share * 1000) - 1]
 
 
-def ratio(figure: float, reference: float) -> Ratio | None:
-    """`figure` over `reference`, measured once each; none unless both were measured."""
-    if not (math.isfinite(figure) and math.isfinite(reference)) or reference <= 0:
+def ratio(figures: list[float], references: list[float]) -> Ratio | None:
+    """Each round's figure over its reference; none unless every round measured both."""
+    pairs = list(zip(figures, references, strict=True))
+    if not pairs or not all(
+        math.isfinite(figure) and math.isfinite(reference) and reference > 0
+        for figure, reference in pairs
+    ):
         return None
-    return Ratio.of([figure / reference])
+    return Ratio.of([figure / reference for figure, reference in pairs])
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else math.nan
 
 
 @dataclass(frozen=True)
@@ -589,64 +602,79 @@ class Report:
     rows: list[Row]  # the measures against their references, for `table`
 
 
-def report(options: Options, bus: BusFigures, alone: PikaFigures) -> Report:
-    latencies = bus.latencies
-    relayed, drained = bus.relay_seconds, bus.handling_seconds
-    relay_rate = per_second(options.burst, relayed)
-    handling_rate = per_second(len(bus.burst_handled), drained)
-    pika_publish_rate = per_second(alone.published, alone.publish_seconds)
-    pika_consume_rate = per_second(len(alone.arrivals), alone.consume_seconds)
-    p50, pika_p50 = percentile(latencies, 0.5), percentile(alone.latencies, 0.5)
+def report(options: Options, rounds: list[tuple[BusFigures, PikaFigures]]) -> Report:
+    """Each rate and latency round by round, and the ratio of each round's to pika's; the
+    figures printed are the rounds' medians."""
+    relay_rates = [per_second(options.burst, bus.relay_seconds) for bus, _ in rounds]
+    handling_rates = [per_second(len(bus.burst_handled), bus.handling_seconds) for bus, _ in rounds]
+    p50s = [percentile(bus.latencies, 0.5) for bus, _ in rounds]
+    p99s = [percentile(bus.latencies, 0.99) for bus, _ in rounds]
+    pika_publish_rates = [per_second(alone.published, alone.publish_seconds) for _, alone in rounds]
+    pika_consume_rates = [
+        per_second(len(alone.arrivals), alone.consume_seconds) for _, alone in rounds
+    ]
+    pika_p50s = [percentile(alone.latencies, 0.5) for _, alone in rounds]
+    pika_p99s = [percentile(alone.latencies, 0.99) for _, alone in rounds]
+    latencies = [latency for bus, _ in rounds for latency in bus.latencies]
+    steady = sum(bus.steady_events for bus, _ in rounds)
+    handled = sum(len(bus.burst_handled) for bus, _ in rounds)
+    concurrent = sum(bus.concurrent_events for bus, _ in rounds)
+    concurrent_seconds = sum(bus.concurrent_seconds for bus, _ in rounds)
+    lost = sum(bus.concurrent_lost for bus, _ in rounds)
+    repeated = sum(bus.concurrent_repeated for bus, _ in rounds)
+    pika_latencies = sum(len(alone.latencies) for _, alone in rounds)
+    pika_steady = sum(alone.steady_messages for _, alone in rounds)
+    first = rounds[0][0]
     details = [
-        "Events: the chassis's relay and consumer between two databases, RabbitMQ on loopback",
+        "Events: the chassis's relay and consumer between two databases, RabbitMQ on loopback;"
+        f" medians of {len(rounds)} rounds",
         f"  latency at {options.rate} events/s for {options.seconds:g} s, outbox → handled: "
-        f"p50 {p50:.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+        f"p50 {median(p50s):.1f} ms, p99 {median(p99s):.1f} ms, "
         f"max {max(latencies, default=math.nan):.1f} ms "
-        f"({len(latencies)} of {bus.steady_events} handled)",
+        f"({len(latencies)} of {steady} handled)",
         f"  {options.burst} events committed at once, {options.consumers} consumer(s): "
-        f"published in {relayed:.1f} s ({relay_rate:.0f}/s) with the consumers stopped, "
-        f"then handled in {drained:.1f} s ({handling_rate:.0f}/s, "
-        f"{len(bus.burst_handled)} of {options.burst})",
-        f"  {bus.concurrent_events} events from {options.writers} writers committing out of "
-        f"order: {per_second(bus.concurrent_events, bus.concurrent_seconds):.0f}/s written to "
-        f"handled, {bus.concurrent_lost} lost, {bus.concurrent_repeated} applied twice",
-        f"  pika alone, same RabbitMQ, quorum queue: {alone.published} messages published in "
-        f"{alone.publish_seconds:.1f} s ({pika_publish_rate:.0f}/s, confirmed by the "
-        f"{bus.relay_window}), then consumed in {alone.consume_seconds:.1f} s "
-        f"({pika_consume_rate:.0f}/s, prefetch {bus.prefetch}, each acknowledged)",
+        f"published at {median(relay_rates):.0f}/s with the consumers stopped, "
+        f"then handled at {median(handling_rates):.0f}/s "
+        f"({handled} of {options.burst * len(rounds)})",
+        f"  {concurrent} events from {options.writers} writers committing out of "
+        f"order: {per_second(concurrent, concurrent_seconds):.0f}/s written to "
+        f"handled, {lost} lost, {repeated} applied twice",
+        f"  pika alone, same RabbitMQ, quorum queue: {options.burst} messages published at "
+        f"{median(pika_publish_rates):.0f}/s (confirmed by the {first.relay_window}), then "
+        f"consumed at {median(pika_consume_rates):.0f}/s (prefetch {first.prefetch}, each "
+        "acknowledged)",
         f"  pika alone at {options.rate} messages/s for {options.seconds:g} s, each confirmed, "
-        f"publish → consume: p50 {pika_p50:.1f} ms, "
-        f"p99 {percentile(alone.latencies, 0.99):.1f} ms "
-        f"({len(alone.latencies)} of {alone.steady_messages} consumed)",
+        f"publish → consume: p50 {median(pika_p50s):.1f} ms, p99 {median(pika_p99s):.1f} ms "
+        f"({pika_latencies} of {pika_steady} consumed)",
     ]
     by = f" by {options.consumers}" if options.consumers > 1 else ""
-    wrong = bus.concurrent_lost + bus.concurrent_repeated
+    wrong = lost + repeated
     rows = [
         Row(
             "events: consumer handling rate",
-            f"{handling_rate:.0f}/s{by}",
-            f"pika consume+ack {pika_consume_rate:.0f}/s",
-            ratio(handling_rate, pika_consume_rate),
+            f"{median(handling_rates):.0f}/s{by}",
+            f"pika consume+ack {median(pika_consume_rates):.0f}/s",
+            ratio(handling_rates, pika_consume_rates),
             goal=0.6,
         ),
         Row(
             "events: relay publish rate",
-            f"{relay_rate:.0f}/s",
-            f"pika publish, confirmed {pika_publish_rate:.0f}/s",
-            ratio(relay_rate, pika_publish_rate),
+            f"{median(relay_rates):.0f}/s",
+            f"pika publish, confirmed {median(pika_publish_rates):.0f}/s",
+            ratio(relay_rates, pika_publish_rates),
             goal=0.6,
         ),
         Row(
             "events: latency p50, outbox → handled",
-            f"{p50:.1f} ms",
-            f"pika publish → consume {pika_p50:.1f} ms",
-            ratio(p50, pika_p50),
+            f"{median(p50s):.1f} ms",
+            f"pika publish → consume {median(pika_p50s):.1f} ms",
+            ratio(p50s, pika_p50s),
             goal=3,
             at_least=False,
         ),
         Row(
             f"events: lost or applied twice, {options.writers} writers",
-            f"{wrong} of {bus.concurrent_events}",
+            f"{wrong} of {concurrent}",
             "",
             None,
             goal=0,
@@ -669,12 +697,16 @@ def measure(options: Options) -> Report:
     ):
         try:
             declare_topology(broker_url, names)
-            bus = measure_bus(options, names, producer_url, consumer_url, broker_url, Path(logs))
-            # Once the bus's processes have stopped, so that they take nothing from it.
-            alone = measure_pika(options, names, broker_url, bus)
+            rounds = []
+            for _ in range(options.rounds):
+                bus = measure_bus(
+                    options, names, producer_url, consumer_url, broker_url, Path(logs)
+                )
+                # Once the bus's processes have stopped, so that they take nothing from it.
+                rounds.append((bus, measure_pika(options, names, broker_url, bus)))
         finally:
             delete_topology(broker_url, names)
-    return report(options, bus, alone)
+    return report(options, rounds)
 
 
 def rows(arguments: argparse.Namespace, prefix: str = "") -> list[Row]:

@@ -142,7 +142,8 @@ PROCESSES = {
         Process(
             "scheduler",
             "Django Q's cluster: runs the schedules kept in the service's database.",
-            ("python", "manage.py", "qcluster"),
+            # Django's system checks are for `make test` and CI (see chassis.management).
+            ("python", "manage.py", "qcluster", "--skip-checks"),
             ("python", "manage.py", "scheduler_alive", "60"),
             30,
             ("redis",),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from chassis.logging import logging_config
 
 if TYPE_CHECKING:
+    from gunicorn.arbiter import Arbiter
     from gunicorn.workers.base import Worker
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -50,6 +51,15 @@ accesslog = None
 control_socket_disable = True
 # Gunicorn runs from the service's folder (services/<name>, or /srv/<name> in its image).
 logconfig_dict = logging_config(service=Path.cwd().name, level="INFO")
+
+
+def when_ready(server: Arbiter) -> None:
+    # Django imports the URLconf, and with it every view, serializer and the OpenAPI
+    # machinery, at a process's first request: done here, in the master, before the workers
+    # fork, it is paid once and not by every worker (half a second of CPU each).
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - read for its import
 
 
 def post_worker_init(worker: Worker) -> None:

@@ -7,12 +7,13 @@ import signal
 import threading
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from chassis.events.consumer import Consumer
+from chassis.management import ProcessCommand
 
 
-class Command(BaseCommand):
+class Command(ProcessCommand):
     help = __doc__.splitlines()[0]
 
     def handle(self, *args: object, **options: object) -> None:

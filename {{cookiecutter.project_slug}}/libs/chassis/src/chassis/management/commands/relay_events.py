@@ -4,12 +4,13 @@ import signal
 import threading
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from chassis.events.relay import Relay
+from chassis.management import ProcessCommand
 
 
-class Command(BaseCommand):
+class Command(ProcessCommand):
     help = __doc__
 
     def handle(self, *args: object, **options: object) -> None:

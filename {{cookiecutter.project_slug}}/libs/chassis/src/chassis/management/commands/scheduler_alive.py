@@ -8,12 +8,14 @@ found out and restarted.
 import socket
 from argparse import ArgumentParser
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django_q.status import Stat
 
+from chassis.management import ProcessCommand
 
-class Command(BaseCommand):
+
+class Command(ProcessCommand):
     help = __doc__.splitlines()[0]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
