@@ -25,9 +25,10 @@ A commit wakes the relay at once through PostgreSQL's LISTEN/NOTIFY; it also
 polls, in case a notification is missed. Marking rows sent is gathered for
 ``MARK_SECONDS`` into one update, committed without waiting for the disk: a
 mark lost to a crash only publishes its rows again, and leaving the relay's
-loop free for the next commit is what keeps latency low at a steady rate. One relay per service publishes at a
-time: replicas wait on an advisory lock held by the active one's listening
-connection. If the broker or the database goes away, the relay reconnects
+loop free for the next commit is what keeps latency low at a steady rate.
+
+One relay per service publishes at a time: replicas wait on an advisory lock
+held by the active one's listening connection. If the broker or the database goes away, the relay reconnects
 with growing pauses; unconfirmed rows are simply published again. The one
 moment two relays can publish the same row is a failover (the active relay's
 database session ended while its last messages were in flight): consumers
