@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+from statistics import median
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -590,10 +591,6 @@ def ratio(figures: list[float], references: list[float]) -> Ratio | None:
     ):
         return None
     return Ratio.of([figure / reference for figure, reference in pairs])
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else math.nan
 
 
 @dataclass(frozen=True)

@@ -221,11 +221,16 @@ class _Publisher:
         self._guarded(self._hear_commits)
 
     def _hear_commits(self) -> None:
-        """Publish soon if a commit has been notified since the last time. Called after every
-        query on the listener too: one may have read a notification off the socket, which then
-        never wakes the loop."""
+        """Publish soon if a commit has been notified since the last time."""
         if sum(1 for _ in self.listener.notifies(timeout=0)):
             self.publish_soon()
+
+    def _query(self, query: sql.Composed, params: list[object]) -> psycopg.Cursor:
+        """Run one of the relay's queries on the listener. A query may read a commit's
+        notification off the socket, which then never wakes the loop: it is heard here."""
+        cursor = self.listener.execute(query, params)
+        self._hear_commits()
+        return cursor
 
     def publish_soon(self) -> None:
         """Publish once the loop has handled what it has read: the commits and confirms that
@@ -239,7 +244,7 @@ class _Publisher:
         room = self.relay.window - len(self.unconfirmed)
         if room <= 0 or self.channel is None or not self.channel.is_open:
             return
-        rows = self.listener.execute(PENDING, [list(self.in_flight), room]).fetchall()
+        rows = self._query(PENDING, [list(self.in_flight), room]).fetchall()
         self.backlog = len(rows) == room
         for sequence, event_id, event_type, body in rows:
             properties = pika.BasicProperties(
@@ -252,7 +257,6 @@ class _Publisher:
             self.next_tag += 1
             self.unconfirmed[self.next_tag] = sequence
             self.in_flight.add(sequence)
-        self._hear_commits()
 
     def on_confirm(self, frame: Method) -> None:
         method = frame.method
@@ -277,9 +281,8 @@ class _Publisher:
 
     def _mark_sent(self) -> None:
         sequences, self.confirmed = self.confirmed, []
-        self.listener.execute(MARK_SENT, [sequences])
+        self._query(MARK_SENT, [sequences])
         self.in_flight.difference_update(sequences)
-        self._hear_commits()
 
     # Upkeep
 
