@@ -146,6 +146,29 @@ def test_the_event_catalog_is_up_to_date_and_every_subscription_is_published(bak
         )
 
 
+# How each kind of process shows in a Procfile command, alone or hosted by another natively.
+NATIVE_COMMANDS = {
+    "web": r"exec gunicorn ",
+    "relay": r"manage\.py relay_events\b",
+    "consumer": r"manage\.py (consume_events$|relay_events .*--consume\b)",
+    "worker": r"celery --app \S+ worker ",
+    "beat": r"celery --app \S+ (beat |worker .*--beat\b)",
+    "scheduler": r"manage\.py qcluster ",
+}
+
+
+def test_a_native_run_starts_every_process_of_each_manifest_once(baked, variant):
+    procfile = (baked / "Procfile.dev").read_text().splitlines()
+    for service in variant.services:
+        listed = tomllib.loads((baked / f"services/{service}/service.toml").read_text())["processes"]
+        commands = [line for line in procfile if re.match(rf"{service}(-[a-z-]+)?: cd services/{service} ", line)]
+        for kind, command in NATIVE_COMMANDS.items():
+            runs = [line for line in commands if re.search(command, line)]
+            assert len(runs) == (kind in listed), (service, kind, runs)
+        # Natively, one process hosts the consumer with the relay, and beat with the worker.
+        assert len(commands) == len(listed) - ("consumer" in listed) - ("beat" in listed), commands
+
+
 def user_of(url: str) -> str:
     """The user of a database URL whose password is a Compose reference, such as ${X:?}."""
     return re.match(r"postgres://([^:@]+):", url).group(1)

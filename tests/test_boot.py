@@ -69,7 +69,10 @@ def grow_a_consumer_and_a_worker(project) -> None:
         in (project / "services/inventory/service.toml").read_text()
     )
     procfile = (project / "Procfile.dev").read_text()
-    assert "inventory-consumer: cd services/inventory && exec python manage.py consume_events" in procfile
+    # Natively the relay consumes too, in a thread of its own: no process of its own.
+    relay = "inventory-relay-consumer: cd services/inventory && exec python manage.py relay_events --consume"
+    assert relay in procfile.splitlines()
+    assert "inventory-consumer:" not in procfile
     assert (
         "inventory-worker: cd services/inventory && exec python -m chassis.supervised --stop-within 28 celery"
         in procfile

@@ -8,6 +8,10 @@ What a service runs follows from what it contains:
     beat         a SCHEDULE in <name>/tasks.py: Celery tasks that run on a schedule
     scheduler    <name>/schedules.py: schedules Django Q keeps in the database
 
+A native run starts the consumer inside the relay's process and beat inside the worker's
+(Process.native_host): one machine has one of each, and each process fewer is an import of
+Django fewer at every boot.
+
 This writes that list into each services/<name>/service.toml (the service's
 manifest, which its settings read too), then, from the manifests and the
 environment every service reads (chassis/environment.py, and each manifest's
@@ -77,6 +81,11 @@ class Process:
     # Under honcho (native runs), which signals a process's whole group: see chassis.supervised.
     supervised: bool = False
     variables: tuple[Variable, ...] = ()
+    # Natively, where there is one of each, it runs inside the process of this other kind,
+    # which `native_option` asks to. Compose and Kubernetes keep it apart, to scale, limit and
+    # restart it alone.
+    native_host: str | None = None
+    native_option: str = ""
 
     @property
     def stop_grace(self) -> int:
@@ -111,6 +120,8 @@ PROCESSES = {
             ("python", "-m", "chassis.heartbeat", "consumer", "30"),
             15,
             ("rabbitmq",),
+            native_host="relay",
+            native_option="--consume",
         ),
         Process(
             "worker",
@@ -138,6 +149,9 @@ PROCESSES = {
             30,
             ("rabbitmq",),
             variables=CELERY,
+            # Celery's own embedded beat: one worker natively, so one beat.
+            native_host="worker",
+            native_option="--beat",
         ),
         Process(
             "scheduler",
@@ -257,16 +271,28 @@ def procfile(services: list[Service], web_app: str = "config.wsgi") -> str:
         port = from_env(f"{service.name.upper()}_PORT")
         web = f"gunicorn --config python:chassis.gunicorn --bind 127.0.0.1:{port} {web_app}"
         lines.append(f"{service.name}: {here} {web}")
-        for kind in service.processes[1:]:
+        for kind, guests in native_processes(service):
             process = PROCESSES[kind]
             command = process.command_for(service.name)
+            command += [PROCESSES[guest].native_option for guest in guests]
             if process.supervised:
                 # It kills the command itself, with whatever it started, a little before
                 # the native run would kill the supervisor alone.
                 within = str(process.stop_grace - 2)
                 command = ["python", "-m", "chassis.supervised", "--stop-within", within, *command]
-            lines.append(f"{service.name}-{kind}: {here} {' '.join(command)}")
+            name = "-".join([service.name, kind, *guests])
+            lines.append(f"{name}: {here} {' '.join(command)}")
     return "\n".join(lines) + "\n"
+
+
+def native_processes(service: Service) -> list[tuple[str, list[str]]]:
+    """The processes of a native run besides the web one: each kind, with the kinds it hosts."""
+    kinds = service.processes[1:]
+    return [
+        (kind, [guest for guest in kinds if PROCESSES[guest].native_host == kind])
+        for kind in kinds
+        if PROCESSES[kind].native_host not in kinds
+    ]
 
 
 # Compose

@@ -34,14 +34,15 @@ EVENTS = 1200
 class Worker:
     """`relay_events` or `consume_events` in a process of its own, as in production."""
 
-    def __init__(self, command: str, env: dict[str, str], log: Path) -> None:
-        self.command, self.env, self.log = command, env, log
+    def __init__(self, command: str, env: dict[str, str], log: Path, *options: str) -> None:
+        self.command, self.env, self.log, self.options = command, env, log, options
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        command = [sys.executable, "-m", "django", self.command, *self.options]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "django", self.command, "--settings", "tests.settings"],
+                [*command, "--settings", "tests.settings"],
                 cwd=CHASSIS_DIR,
                 env=self.env,
                 stdout=log,
@@ -114,6 +115,29 @@ def test_killed_workers_and_a_cut_broker_lose_and_repeat_nothing(events_settings
         ).message_count
         == 0
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_process_can_relay_and_consume_and_stops_whole(events_settings, tmp_path):
+    """What a native run starts: `relay_events --consume`, the two in threads of one process."""
+    both = Worker("relay_events", worker_env(events_settings), tmp_path / "both.log", "--consume")
+    both.start()
+    try:
+        wait_until_consumed(events_settings["BROKER_URL"], events_settings["QUEUE"])
+        with transaction.atomic():
+            for number in range(50):
+                publish(WidgetShipped(uuid4(), number))
+        eventually(
+            lambda: Effect.objects.count() == 50,
+            timeout=60,
+            message=lambda: f"{Effect.objects.count()} of 50 events took effect",
+        )
+    finally:
+        both.stop()
+        connection.close()
+
+    assert both.process.returncode == 0, (tmp_path / "both.log").read_text()
+    assert not OutboxMessage.objects.filter(sent_at=None).exists()
 
 
 def produce() -> None:

@@ -1,22 +1,25 @@
 """Publish this service's outbox to the events exchange until stopped (SIGTERM or Ctrl-C)."""
 
-import signal
-import threading
+from argparse import ArgumentParser
 
-from django.conf import settings
-from django.core.management.base import CommandError
-
+from chassis.events.consumer import Consumer
 from chassis.events.relay import Relay
-from chassis.management import ProcessCommand
+from chassis.management import ProcessCommand, run_events_roles
 
 
 class Command(ProcessCommand):
     help = __doc__
 
-    def handle(self, *args: object, **options: object) -> None:
-        if not settings.EVENTS["BROKER_URL"]:
-            raise CommandError("Set BROKER_URL to the RabbitMQ URL events are published to.")
-        stop = threading.Event()
-        for signal_number in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signal_number, lambda *_: stop.set())
-        Relay(stop).run()
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--consume",
+            action="store_true",
+            help=(
+                "Also handle the events the service subscribes to, in a thread of this process, "
+                "as consume_events would: a native run starts one process fewer. Compose and "
+                "Kubernetes run consume_events apart, to scale and restart it alone."
+            ),
+        )
+
+    def handle(self, *args: object, consume: bool = False, **options: object) -> None:
+        run_events_roles(Relay, *([Consumer] if consume else []))
