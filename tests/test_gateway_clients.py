@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -26,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TEMPLATE_DIR, bake, services_of, subprocess_env, unique_name
+from tests.conftest import TEMPLATE_DIR, bake, run, services_of, subprocess_env, unique_name
 from tests.native import assign_free_ports
 
 REQUESTS = 12
@@ -69,7 +70,8 @@ def gateway(project: Path) -> Iterator[Gateway]:
 
     yield start
     for process in started:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # one that failed to start is gone
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
 
@@ -212,6 +214,26 @@ def test_behind_a_trusted_proxy_a_request_without_the_header_is_the_proxy_itself
     url = gateway(GATEWAY_TRUSTED_PROXIES="127.0.0.1")
 
     assert limited_count(url, lambda _: None) == REQUESTS - 1 - BURST
+
+
+# The client the project's tools (seed, load) share, posting six times in a row.
+POST_SIX_TIMES = """
+import sys
+from scripts.gateway_client import gateway_client
+with gateway_client(sys.argv[1]) as client:
+    print(*(client.post("", json={"n": n}).status_code for n in range(6)))
+"""
+
+
+def test_the_projects_tools_wait_out_the_rate_limit_and_send_each_request_once(project, gateway):
+    """make dev seeds while a person may run the system tests: both share one client's limit."""
+    url = gateway(GATEWAY_RATE_LIMIT="4r/s", GATEWAY_BURST="1")
+    with recording(project) as recorder:
+        posted = run([sys.executable, "-c", POST_SIX_TIMES, url], cwd=project)
+
+    assert posted.stdout.split() == ["200"] * 6
+    # Each limited attempt stopped at the gateway: the service saw each request once.
+    assert [path for path, _ in recorder.seen] == [httpx.URL(url).path] * 6
 
 
 def test_a_request_id_is_kept_when_it_is_one_and_replaced_when_it_is_not(recorded):

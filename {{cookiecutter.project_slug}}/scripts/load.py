@@ -33,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from scripts.gateway import PID_FILE, SERVER_ERRORS_LOG
+from scripts.gateway_client import gateway_client
 from scripts.native import MissingServer, not_ready, postgres, project_env
 from scripts.project import PROJECT_DIR, SERVICES_DIR, services
 from scripts.provision import PROJECT, broker_admin, database_name
@@ -179,20 +180,12 @@ def _output(command: list[str], cwd: Path) -> str:
 
 class Shop:
     def __init__(self, gateway: str) -> None:
-        self.http = httpx.Client(base_url=gateway, timeout=15)
-
-    def politely(self, method: str, url: str, **options: object) -> httpx.Response:
-        """The answer, waiting as long as the gateway says while it asks to slow down."""
-        for _ in range(30):
-            if (response := self.http.request(method, url, **options)).status_code != 429:
-                break
-            time.sleep(float(response.headers.get("Retry-After", "1")))
-        return response.raise_for_status()
+        self.http = gateway_client(gateway)
 
     def pages(self, path: str, headers: dict[str, str] | None = None) -> list[dict]:
         found, url, params = [], path, {"page_size": 100}
         while url:
-            page = self.politely("GET", url, params=params, headers=headers).json()
+            page = self.http.get(url, params=params, headers=headers).raise_for_status().json()
             found += page["results"]
             url, params = page["next"], None  # which names the page size
         return found
@@ -204,7 +197,8 @@ class Shop:
         statuses = {}
         for email in customers:
             credentials = {"email": email, "password": passwords[email]}
-            tokens = self.politely("POST", "/api/identity/tokens/", json=credentials).json()
+            signing_in = self.http.post("/api/identity/tokens/", json=credentials)
+            tokens = signing_in.raise_for_status().json()
             signed_in = {"Authorization": f"Bearer {tokens['access_token']}"}
             orders = self.pages("/api/orders/orders/", headers=signed_in)
             statuses.update((order["id"], order["status"]) for order in orders)

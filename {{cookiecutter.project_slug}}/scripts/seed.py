@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from scripts.gateway_client import gateway_client
 from scripts.native import MissingServer, project_env
 from scripts.project import identity_issues_tokens, plain_services, services
 
@@ -88,7 +89,7 @@ class Shop:
     """The system, through its gateway, as staff or as the demo customer."""
 
     def __init__(self, gateway: str) -> None:
-        self.http = httpx.Client(base_url=gateway, timeout=15)
+        self.http = gateway_client(gateway)
 
     def sign_in(self, email: str, password: str) -> dict[str, str]:
         response = self._ask_for_tokens(email, password)
@@ -114,12 +115,15 @@ class Shop:
     def _ask_for_tokens(self, email: str, password: str) -> httpx.Response:
         return self.http.post("/api/identity/tokens/", json={"email": email, "password": password})
 
+    def read(self, url: str, **options: object) -> dict:
+        return self.http.get(url, **options).raise_for_status().json()
+
     def product(self, sku: str) -> dict | None:
-        found = self.http.get("/api/catalog/products/", params={"search": sku}).json()
+        found = self.read("/api/catalog/products/", params={"search": sku})
         return next((p for p in found["results"] if p["sku"] == sku), None)
 
     def catalog_size(self) -> int:
-        return self.http.get("/api/catalog/products/", params={"page_size": 1}).json()["count"]
+        return self.read("/api/catalog/products/", params={"page_size": 1})["count"]
 
     def stock(self, staff: dict[str, str], wanted: Product) -> dict:
         """The product as wanted: made if missing, its stock and sale status set."""
@@ -146,11 +150,11 @@ class Shop:
                 raise Seeding(f"{wanted.sku}: {adjusted.text}")
         if product["active"] != wanted.on_sale:
             action = "activate" if wanted.on_sale else "deactivate"
-            self.http.post(f"{url}{action}/", headers=staff)
+            self.http.post(f"{url}{action}/", headers=staff).raise_for_status()
         return product
 
     def orders(self, customer: dict[str, str]) -> list[dict]:
-        return self.http.get("/api/orders/orders/", headers=customer).json()["results"]
+        return self.read("/api/orders/orders/", headers=customer)["results"]
 
     def order(self, customer: dict[str, str], product_id: str, quantity: int) -> dict:
         """An order placed, once orders has heard of the product, and settled."""
@@ -161,14 +165,14 @@ class Shop:
             "orders never heard of the product",
         ).json()
         return self._until(
-            lambda: self.http.get(f"/api/orders/orders/{placed['id']}/", headers=customer).json(),
+            lambda: self.read(f"/api/orders/orders/{placed['id']}/", headers=customer),
             lambda order: order["status"] != "pending",
             f"order {placed['id']} never settled",
         )
 
     def items(self, service: str, customer: dict[str, str]) -> None:
         url = f"/api/{service}/items/"
-        if self.http.get(url).json()["count"]:
+        if self.read(url)["count"]:
             return
         for name in ITEMS:
             made = self.http.post(url, json={"name": name}, headers=customer)
@@ -202,7 +206,8 @@ def seed(env: dict[str, str], *, if_empty: bool) -> list[str]:
         if "orders" in present and len(shop.orders(customer)) < 2:
             shop.order(customer, products["LAMP-DESK"]["id"], 1)
             cancelled = shop.order(customer, products["TEXT-CUSHION"]["id"], 2)
-            shop.http.post(f"/api/orders/orders/{cancelled['id']}/cancel/", headers=customer)
+            cancel = f"/api/orders/orders/{cancelled['id']}/cancel/"
+            shop.http.post(cancel, headers=customer).raise_for_status()
             done.append("Orders: one confirmed, one cancelled, for the demo customer.")
     for service in plain_services():
         shop.items(service, customer)
