@@ -69,9 +69,16 @@ def run(
     return result
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first, longest first, so that the workers start on them and no long test
-    is left running alone at the end."""
+    """Every test of one bake on the same worker, which bakes it once (Bakery) where each worker
+    would bake every variant; and the slow tests first, longest first, so that the workers start
+    on them and no long test is left running alone at the end."""
+    for item in items:
+        params = item.callspec.params.values() if hasattr(item, "callspec") else ()
+        variant = next((param for param in params if isinstance(param, Variant)), None)
+        if variant is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"bake-{variant.id}"))
 
     def expected_seconds(item: pytest.Item) -> float:
         slow = item.get_closest_marker("slow")
@@ -114,7 +121,8 @@ def bake(output_dir: Path, config: Path, **answers: str) -> Path:
 
 
 class Bakery:
-    """Bakes each variant once per test process, however many tests look at it."""
+    """Bakes each variant once per test process, however many tests look at it (and the tests
+    of a variant share one process: pytest_collection_modifyitems)."""
 
     def __init__(self, factory: pytest.TempPathFactory, config: Path) -> None:
         self._factory = factory
