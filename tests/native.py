@@ -193,6 +193,12 @@ def ancestry() -> set[int]:
     return pids
 
 
+def redis_keys(prefix: str) -> list[str]:
+    """The keys under `prefix` (``<prefix>:...``) in this machine's Redis."""
+    with redis.Redis.from_url(REDIS_URL) as client:
+        return [key.decode() for key in client.scan_iter(match=f"{prefix}:*", count=500)]
+
+
 def leftovers(slug: str) -> list[str]:
     """Databases, roles, RabbitMQ virtual hosts or users, and Redis keys or users still named after the
     project."""
@@ -210,9 +216,8 @@ def leftovers(slug: str) -> list[str]:
             ["rabbitmqctl", "--quiet", f"list_{kind}", "--no-table-headers"], capture_output=True, text=True, check=True
         )
         found += [f"rabbitmq {kind} {line}" for line in listing.stdout.splitlines() if line.startswith(slug)]
+    found += [f"redis key {key}" for key in redis_keys(slug)]
     with redis.Redis.from_url(REDIS_URL) as client:
-        keys = client.scan_iter(match=f"{slug}:*", count=500)
-        found += [f"redis key {key.decode()}" for key in keys]
         users = [user.decode() for user in client.execute_command("ACL", "USERS")]
         found += [f"redis user {user}" for user in users if user.startswith(f"{slug}_")]
     return found

@@ -12,7 +12,7 @@ import pytest
 from dotenv import dotenv_values
 
 from tests.conftest import bake, project_libraries, run, unique_name
-from tests.native import SHOP_STEPS, NativeRun, assert_the_load_held, assign_free_ports, leftovers
+from tests.native import SHOP_STEPS, NativeRun, assert_the_load_held, assign_free_ports, leftovers, redis_keys
 
 SERVICES = ("catalog", "identity", "notifications", "orders")
 
@@ -24,6 +24,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     gateway = assign_free_ports(project)
     try:
         tests = run(["make", "test"], cwd=project, timeout=900)
+        kept_by_the_tests = redis_keys(slug)
         vhosts = run(["rabbitmqctl", "--quiet", "list_vhosts", "--no-table-headers"], cwd=project).stdout
         with NativeRun(["make", "dev"], project, gateway) as system:
             system.wait_until_ready(announced=True)
@@ -49,6 +50,8 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     assert tests.stdout.count(" passed in ") == 5, summaries
     assert " failed" not in tests.stdout
     assert " skipped" not in tests.stdout
+    # What the services' tests stored in Redis went with them (make dev has not started yet).
+    assert kept_by_the_tests == []
     # The event catalog names the virtual host the services really use.
     asyncapi = json.loads((project / "docs/asyncapi.json").read_text())
     assert {server["pathname"] for server in asyncapi["servers"].values()} == {f"/{slug}"}

@@ -14,6 +14,7 @@ import redis
 from dotenv import dotenv_values
 
 from tests.conftest import Bakery, project_libraries, run, unique_name
+from tests.native import redis_keys
 from tests.variants import VARIANTS
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -45,10 +46,9 @@ def databases_named_like(name: str) -> list[str]:
         return [row[0] for row in rows]
 
 
-def forget_keys(prefix: str) -> None:
-    with redis.Redis.from_url(REDIS_URL) as client:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
-        if keys:
+def forget_keys(keys: list[str]) -> None:
+    if keys:
+        with redis.Redis.from_url(REDIS_URL) as client:
             client.unlink(*keys)
 
 
@@ -65,10 +65,13 @@ def test_service_checks_and_tests_pass(bakery: Bakery, rabbitmq_vhost: str, vari
     try:
         result = run(["python", "-m", "scripts.checks", service], cwd=project, env=env)
     finally:
-        # What the suite stored under its prefix: Celery's results, Django Q's cluster, the
-        # read caches' generations (each expires within a day, but nothing stays behind).
-        forget_keys(database)
+        # What the suite stored under the service's prefix (Celery's results, Django Q's
+        # cluster, the read caches' generations) goes with it: scripts.checks deletes it, and
+        # anything left is deleted here too, once seen.
+        kept = redis_keys(database)
+        forget_keys(kept)
 
+    assert kept == [], "the suite left keys in Redis"
     assert " passed" in result.stdout
     assert " skipped" not in result.stdout
     assert databases_named_like(database) == [], "the test database was left behind"

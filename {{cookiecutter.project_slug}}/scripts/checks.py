@@ -3,7 +3,8 @@
 For the chassis, its tests. For each service: Django's checks at WARNING, and its deploy
 checks with the settings production runs with (no debug, HTTPS on, the real host, a key of
 its own); no model change without its migration; its tests. Each runs in the service's own
-folder, on the settings `make provision` wrote (or those the environment gives).
+folder, on the settings `make provision` wrote (or those the environment gives); its tests
+keep what they store in Redis under a prefix of the run's own, deleted afterwards.
 
     python -m scripts.checks                 # the chassis and every service
     python -m scripts.checks orders chassis  # only these
@@ -18,7 +19,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import redis
+from dotenv import dotenv_values
+
+from chassis.redis_acl import key_prefix
+
+from scripts.native import MissingServer, project_env
 from scripts.project import PROJECT_DIR, SERVICES_DIR, example_settings, services
+from scripts.provision import delete_keys
 
 
 def production() -> dict[str, str]:
@@ -56,9 +64,29 @@ def check_service(service: str) -> bool:
                 [*manage, "makemigrations", "--check", "--dry-run"],
                 folder,
             ),
-            run(f"{service}: tests", [sys.executable, "-m", "pytest", "-q"], folder),
+            run_tests(service, folder),
         )
     )
+
+
+def run_tests(service: str, folder: Path) -> bool:
+    """The service's tests, their Redis keys (Celery's results, the read caches' generations)
+    kept apart under the service's prefix, which its Redis user may touch, in a part of this
+    run's own, deleted afterwards: a running system's keys beside them are neither read nor
+    removed, and nothing is left behind."""
+    # As the service's settings read it: the environment first, then its .env.
+    configured = os.environ.get("CACHE_KEY_PREFIX") or dotenv_values(folder / ".env").get(
+        "CACHE_KEY_PREFIX"
+    )
+    prefix = f"{key_prefix(service, configured or '')}:test-{secrets.token_hex(4)}"
+    env = {**os.environ, "CACHE_KEY_PREFIX": prefix}
+    try:
+        return run(f"{service}: tests", [sys.executable, "-m", "pytest", "-q"], folder, env)
+    finally:
+        try:
+            delete_keys(project_env()["LOCAL_REDIS_URL"], prefix)
+        except (MissingServer, KeyError, redis.RedisError) as error:
+            print(f"warning: the tests' Redis keys under {prefix}: are left: {error!r}")
 
 
 def main(argv: list[str]) -> int:

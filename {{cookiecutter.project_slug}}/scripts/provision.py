@@ -412,10 +412,16 @@ def teardown(env: Mapping[str, str]) -> None:
 
 def teardown_cache(url: str) -> int:
     """Delete the keys every service keeps under its CACHE_KEY_PREFIX; how many there were."""
+    return delete_keys(url, PROJECT)
+
+
+def delete_keys(url: str, prefix: str) -> int:
+    """Delete the keys under `prefix` (``<prefix>:...``) from the Redis at `url`, as a user who
+    may list them (no service's may); how many there were."""
     client = redis.Redis.from_url(url, socket_connect_timeout=3)
     deleted = 0
     batch: list[bytes] = []
-    for key in client.scan_iter(match=f"{PROJECT}:*", count=500):
+    for key in client.scan_iter(match=f"{prefix}:*", count=500):
         batch.append(key)
         if len(batch) == 500:
             deleted += client.unlink(*batch)
