@@ -236,6 +236,38 @@ def test_the_projects_tools_wait_out_the_rate_limit_and_send_each_request_once(p
     assert [path for path, _ in recorder.seen] == [httpx.URL(url).path] * 6
 
 
+LOCKED_OUT = """
+import sys, time
+from scripts.gateway_client import gateway_client
+started = time.monotonic()
+with gateway_client(sys.argv[1]) as client:
+    answer = client.post("/api/identity/tokens/")
+print(answer.status_code, answer.headers["Retry-After"], round(time.monotonic() - started))
+"""
+
+
+def test_the_projects_tools_take_a_services_long_retry_after_as_its_answer(project):
+    """A service's 429 that says to come back in minutes (a locked account) is not waited out."""
+
+    class LockedOut(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(429)
+            self.send_header("Retry-After", "900")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), LockedOut) as service:
+        threading.Thread(target=service.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{service.server_address[1]}"
+        answered = run([sys.executable, "-c", LOCKED_OUT, url], cwd=project, timeout=60)
+        service.shutdown()
+
+    assert answered.stdout.split() == ["429", "900", "0"]
+
+
 def test_a_request_id_is_kept_when_it_is_one_and_replaced_when_it_is_not(recorded):
     url, recorder = recorded
     mine = str(uuid.uuid4())
