@@ -20,9 +20,6 @@ import sys
 from pathlib import Path
 
 import redis
-from dotenv import dotenv_values
-
-from chassis.redis_acl import key_prefix
 
 from scripts.native import MissingServer, project_env
 from scripts.project import PROJECT_DIR, SERVICES_DIR, example_settings, services
@@ -69,24 +66,19 @@ def check_service(service: str) -> bool:
     )
 
 
-def run_tests(service: str, folder: Path) -> bool:
-    """The service's tests, their Redis keys (Celery's results, the read caches' generations)
-    kept apart under the service's prefix, which its Redis user may touch, in a part of this
-    run's own, deleted afterwards: a running system's keys beside them are neither read nor
-    removed, and nothing is left behind."""
-    # As the service's settings read it: the environment first, then its .env.
-    configured = os.environ.get("CACHE_KEY_PREFIX") or dotenv_values(folder / ".env").get(
-        "CACHE_KEY_PREFIX"
-    )
-    prefix = f"{key_prefix(service, configured or '')}:test-{secrets.token_hex(4)}"
-    env = {**os.environ, "CACHE_KEY_PREFIX": prefix}
+def run_tests(target: str, folder: Path) -> bool:
+    """The tests of the chassis or of a service; what they stored in Redis, under a key prefix
+    of the run's own (chassis_testing), is deleted afterwards, as the administrator: the
+    service's own Redis user may not list keys."""
+    run_id = secrets.token_hex(6)
+    env = {**os.environ, "TEST_RUN_ID": run_id}
     try:
-        return run(f"{service}: tests", [sys.executable, "-m", "pytest", "-q"], folder, env)
+        return run(f"{target}: tests", [sys.executable, "-m", "pytest", "-q"], folder, env)
     finally:
         try:
-            delete_keys(project_env()["LOCAL_REDIS_URL"], prefix)
+            delete_keys(project_env()["LOCAL_REDIS_URL"], f"*:test-{run_id}")
         except (MissingServer, KeyError, redis.RedisError) as error:
-            print(f"warning: the tests' Redis keys under {prefix}: are left: {error!r}")
+            print(f"warning: the Redis keys of test run {run_id} are left: {error!r}")
 
 
 def main(argv: list[str]) -> int:
@@ -97,11 +89,7 @@ def main(argv: list[str]) -> int:
     if unknown := sorted(set(chosen) - set(targets)):
         parser.error(f"no such service: {', '.join(unknown)}")
     passed = [
-        run(
-            "chassis: tests",
-            [sys.executable, "-m", "pytest", "-q"],
-            PROJECT_DIR / "libs" / "chassis",
-        )
+        run_tests("chassis", PROJECT_DIR / "libs" / "chassis")
         if target == "chassis"
         else check_service(target)
         for target in chosen

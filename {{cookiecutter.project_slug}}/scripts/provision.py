@@ -341,7 +341,7 @@ def write_service_env(env: Mapping[str, str], service: str) -> None:
     variables = read_service(SERVICES_DIR / service).needs_set()
     settings = {variable.name: native_value(variable, env, service) for variable in variables}
     # This machine's Redis may serve other projects too.
-    settings["CACHE_KEY_PREFIX"] = cache_key_prefix(service)  # what teardown_cache deletes
+    settings["CACHE_KEY_PREFIX"] = cache_key_prefix(service)  # what teardown deletes
     # The service's tests make their own database: they connect as the owner (chassis_testing).
     settings[DATABASE_OWNER_URL.name] = database_url(env, service)
     write_env_file(SERVICES_DIR / service / ".env", service, settings)
@@ -405,19 +405,15 @@ def teardown(env: Mapping[str, str]) -> None:
         (CHASSIS_DIR / ".env").unlink(missing_ok=True)
     teardown_broker(broker_admin(env))
     print(f"rabbitmq: virtual host {PROJECT} and its users deleted")
-    print(f"redis: {teardown_cache(env['LOCAL_REDIS_URL'])} keys under {PROJECT}: deleted")
+    # The keys every service keeps under its CACHE_KEY_PREFIX.
+    print(f"redis: {delete_keys(env['LOCAL_REDIS_URL'], PROJECT)} keys under {PROJECT}: deleted")
     with redis_admin(env) as cache:
         print(f"redis: users {', '.join(teardown_cache_users(cache)) or '(none)'} deleted")
 
 
-def teardown_cache(url: str) -> int:
-    """Delete the keys every service keeps under its CACHE_KEY_PREFIX; how many there were."""
-    return delete_keys(url, PROJECT)
-
-
 def delete_keys(url: str, prefix: str) -> int:
-    """Delete the keys under `prefix` (``<prefix>:...``) from the Redis at `url`, as a user who
-    may list them (no service's may); how many there were."""
+    """Delete the keys under `prefix` (``<prefix>:...``, where `prefix` may hold a glob) from the
+    Redis at `url`, as a user who may list them (no service's may); how many there were."""
     client = redis.Redis.from_url(url, socket_connect_timeout=3)
     deleted = 0
     batch: list[bytes] = []

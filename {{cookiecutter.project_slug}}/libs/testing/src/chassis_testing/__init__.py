@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from chassis.environment import DATABASE_OWNER_URL
+from chassis.redis_acl import key_prefix
 
 if TYPE_CHECKING:
     from rest_framework.test import APIClient
@@ -71,11 +72,20 @@ def _connect_as_the_database_owner() -> None:
 
 
 _connect_as_the_database_owner()
-# Tasks queued by this test run (where a service has Celery tasks) go to a queue of its own,
-# which only its own worker takes; set before Django reads its settings, and passed on to it.
-# Named under the service's (its folder's) name: its broker user may use no other
-# (chassis.broker_access).
-os.environ.setdefault("CELERY_TASK_QUEUE", f"{Path.cwd().name}.test-{uuid4().hex[:12]}.tasks")
+# What this test run keeps apart is named after it (`scripts.checks` names it, to delete what
+# the run left in Redis), and after the service (its folder): the service's broker and Redis
+# users may touch no other names (chassis.broker_access, chassis.redis_acl). Set before Django
+# reads its settings, and passed on to the processes the tests start.
+TEST_RUN_ID = os.environ.setdefault("TEST_RUN_ID", uuid4().hex[:12])
+_SERVICE = Path.cwd().name
+# Tasks queued by this run (where a service has Celery tasks) go to a queue of its own, which
+# only its own worker takes.
+os.environ.setdefault("CELERY_TASK_QUEUE", f"{_SERVICE}.test-{TEST_RUN_ID}.tasks")
+# What it stores in Redis (Celery's results, the read caches' generations) goes under a part of
+# the service's key prefix of its own: a running system's keys beside it are neither read nor
+# changed.
+_prefix = key_prefix(_SERVICE, os.environ.get("CACHE_KEY_PREFIX", ""))
+os.environ["CACHE_KEY_PREFIX"] = f"{_prefix}:test-{TEST_RUN_ID}"
 
 # Celery's fixtures, in a project where a service runs Celery (elsewhere the module is gone).
 if importlib.util.find_spec("chassis_testing.tasks") is not None:
