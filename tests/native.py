@@ -199,6 +199,12 @@ def redis_keys(prefix: str) -> list[str]:
         return [key.decode() for key in client.scan_iter(match=f"{prefix}:*", count=500)]
 
 
+def forget_keys(keys: list[str]) -> None:
+    if keys:
+        with redis.Redis.from_url(REDIS_URL) as client:
+            client.unlink(*keys)
+
+
 def leftovers(slug: str) -> list[str]:
     """Databases, roles, RabbitMQ virtual hosts or users, and Redis keys or users still named after the
     project."""

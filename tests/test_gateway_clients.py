@@ -76,17 +76,19 @@ def gateway(project: Path) -> Iterator[Gateway]:
 
 
 class Recorder(ThreadingHTTPServer):
-    """A stand-in for a service: answers 200 to anything and keeps each request's path and headers."""
+    """A stand-in for a service: answers anything with `status` (200 unless said) and `headers`,
+    and keeps each request's path and headers."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, status: int = 200, headers: dict[str, str] | None = None) -> None:
         self.seen: list[tuple[str, dict[str, str]]] = []
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 recorder.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+                self.send_response(status)
+                for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(b'{"status":"ready"}')
 
@@ -103,15 +105,18 @@ def env_setting(project: Path, name: str) -> str:
 
 
 @contextlib.contextmanager
-def recording(project: Path) -> Iterator[Recorder]:
-    """A recorder in the first service's place, at the port the project's .env gives it."""
-    recorder = Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT")))
+def serving(recorder: Recorder) -> Iterator[Recorder]:
     threading.Thread(target=recorder.serve_forever, daemon=True).start()
     try:
         yield recorder
     finally:
         recorder.shutdown()
         recorder.server_close()
+
+
+def recording(project: Path) -> contextlib.AbstractContextManager[Recorder]:
+    """A recorder in the first service's place, at the port the project's .env gives it."""
+    return serving(Recorder(int(env_setting(project, f"{services_of(project)[0].upper()}_PORT"))))
 
 
 @pytest.fixture
@@ -248,22 +253,9 @@ print(answer.status_code, answer.headers["Retry-After"], round(time.monotonic() 
 
 def test_the_projects_tools_take_a_services_long_retry_after_as_its_answer(project):
     """A service's 429 that says to come back in minutes (a locked account) is not waited out."""
-
-    class LockedOut(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.send_response(429)
-            self.send_header("Retry-After", "900")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with ThreadingHTTPServer(("127.0.0.1", 0), LockedOut) as service:
-        threading.Thread(target=service.serve_forever, daemon=True).start()
+    with serving(Recorder(0, status=429, headers={"Retry-After": "900"})) as service:
         url = f"http://127.0.0.1:{service.server_address[1]}"
         answered = run([sys.executable, "-c", LOCKED_OUT, url], cwd=project, timeout=60)
-        service.shutdown()
 
     assert answered.stdout.split() == ["429", "900", "0"]
 

@@ -10,15 +10,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 from dotenv import dotenv_values
 
 from tests.conftest import Bakery, project_libraries, run, unique_name
-from tests.native import redis_keys
+from tests.native import POSTGRES, REDIS_URL, forget_keys, redis_keys
 from tests.variants import VARIANTS
-
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 SUITES = [
     pytest.param(variant, service, id=f"{variant.id}-{service}")
@@ -44,12 +40,6 @@ def databases_named_like(name: str) -> list[str]:
     with psycopg.connect(f"{POSTGRES}/postgres") as connection:
         rows = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [f"%{name}%"])
         return [row[0] for row in rows]
-
-
-def forget_keys(keys: list[str]) -> None:
-    if keys:
-        with redis.Redis.from_url(REDIS_URL) as client:
-            client.unlink(*keys)
 
 
 @pytest.mark.parametrize(("variant", "service"), SUITES)

@@ -28,6 +28,7 @@ from tests.events import WidgetShipped
 from tests.models import Effect
 
 CHASSIS_DIR = Path(__file__).resolve().parent.parent
+SETTINGS = ("--settings", "tests.settings")
 EVENTS = 1200
 
 
@@ -39,10 +40,9 @@ class Worker:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "django", self.command, *self.options]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [*command, "--settings", "tests.settings"],
+                [sys.executable, "-m", "django", self.command, *self.options, *SETTINGS],
                 cwd=CHASSIS_DIR,
                 env=self.env,
                 stdout=log,
