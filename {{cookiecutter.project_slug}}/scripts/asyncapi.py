@@ -85,6 +85,13 @@ def envelope(event_type: str, data: dict) -> dict:
             "type": ["string", "null"],
             "description": "The X-Request-ID that caused it.",
         },
+        # CloudEvents' distributed tracing extension, where tracing is on.
+        "traceparent": {
+            "type": "string",
+            "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+            "description": "The W3C trace context of the event's creation.",
+        },
+        "tracestate": {"type": "string", "description": "Its W3C trace state, if any."},
     }
     schema = {key: value for key, value in data.items() if key not in ("$schema", "title")}
     return {

@@ -116,6 +116,15 @@ CHASSIS = (
     ),
     variable("PORT", "tunable", "The web process's port (8000)."),
     variable("HEARTBEAT_DIR", "tunable", "Where non-HTTP processes beat their heartbeat (/tmp)."),
+    # Read by chassis.tracing as the process starts, and by OpenTelemetry's SDK, which reads
+    # the other OTEL_* knobs it has itself.
+    variable(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "tunable",
+        "Where traces go, over OTLP/HTTP (nowhere unless set: then nothing is traced).",
+    ),
+    variable("OTEL_TRACES_SAMPLER_ARG", "tunable", "The share of new traces kept (1)."),
+    variable("OTEL_SDK_DISABLED", "tunable", "true: no tracing, even with an endpoint."),
 )
 
 # Read by the release job alone (manage.py release), which makes the service's two database

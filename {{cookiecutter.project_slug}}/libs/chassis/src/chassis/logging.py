@@ -2,26 +2,32 @@
 
 The correlation id is the request's ``X-Request-ID`` (the gateway sets one when
 the client did not), so one id follows a request through the gateway and every
-service it touches.
+service it touches. Where tracing is on (chassis.tracing), each line also
+names the trace and the span it was written in.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from chassis import tracing
+
 
 def logging_config(*, service: str, level: str) -> dict[str, Any]:
     """Return a ``LOGGING`` dict writing one JSON object per line to stderr."""
+    filters = {"correlation_id": {"()": "django_guid.log_filters.CorrelationId"}}
+    fields = ["levelname", "name", "message", "correlation_id"]
+    if tracing.ENABLED:
+        filters["trace_ids"] = {"()": "chassis.tracing.TraceIds"}
+        fields += ["trace_id", "span_id"]
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {
-            "correlation_id": {"()": "django_guid.log_filters.CorrelationId"},
-        },
+        "filters": filters,
         "formatters": {
             "json": {
                 "()": "pythonjsonlogger.json.JsonFormatter",
-                "fmt": ["levelname", "name", "message", "correlation_id"],
+                "fmt": fields,
                 "rename_fields": {"levelname": "level", "name": "logger"},
                 "static_fields": {"service": service},
                 "timestamp": "time",
@@ -31,7 +37,7 @@ def logging_config(*, service: str, level: str) -> dict[str, Any]:
             "console": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
-                "filters": ["correlation_id"],
+                "filters": list(filters),
             },
         },
         "root": {"handlers": ["console"], "level": level},

@@ -54,7 +54,7 @@ from django.utils import timezone
 from django_guid import clear_guid, set_guid
 from pika.adapters.blocking_connection import BlockingChannel
 
-from chassis import broker_access
+from chassis import broker_access, tracing
 from chassis.events import broker
 from chassis.events.envelope import Event, InvalidEvent
 from chassis.events.relay import Backoff
@@ -213,6 +213,7 @@ class Consumer:
 
     def _apply(self, events: list[Event]) -> None:
         """Run the handlers of `events` that are not in the inbox yet, in one transaction."""
+        outside = tracing.current()
         with transaction.atomic():
             first_time = _record_in_inbox(events)
             for event in events:
@@ -222,15 +223,18 @@ class Consumer:
                 first_time.discard(event.id)  # the same event twice in one batch
                 correlation_id = event.correlationid or event.id
                 set_guid(correlation_id)
-                # What a handler leaves for after the commit (a task, an e-mail)
-                # runs under its event's correlation id too.
-                transaction.on_commit(partial(set_guid, correlation_id))
-                try:
-                    for handler in self.handlers.get(event.type, []):
-                        handler(event)
-                finally:
-                    clear_guid()
-            transaction.on_commit(clear_guid)
+                with tracing.processing_event(
+                    event.type, event.id, self.topology.exchange, event.trace_context
+                ) as trace_context:
+                    # What a handler leaves for after the commit (a task, an e-mail) runs
+                    # under its event's correlation id and in its event's trace too.
+                    transaction.on_commit(partial(_resume, correlation_id, trace_context))
+                    try:
+                        for handler in self.handlers.get(event.type, []):
+                            handler(event)
+                    finally:
+                        clear_guid()
+            transaction.on_commit(partial(_resume, None, outside))
 
     def _retry_or_park(
         self,
@@ -282,6 +286,14 @@ class Consumer:
             persistent_copy(properties, headers),
             mandatory=True,
         )
+
+
+def _resume(correlation_id: str | None, trace_context: tracing.Context | None) -> None:
+    if correlation_id:
+        set_guid(correlation_id)
+    else:
+        clear_guid()
+    tracing.resume(trace_context)
 
 
 def _forged(event: Event) -> str | None:

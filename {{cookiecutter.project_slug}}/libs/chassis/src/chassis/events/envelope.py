@@ -1,4 +1,6 @@
-"""The CloudEvents 1.0 envelope every event travels in, with the request's correlation id.
+"""The CloudEvents 1.0 envelope every event travels in, with the request's correlation id and,
+where tracing is on, the trace context of the event's creation (CloudEvents' distributed
+tracing extension: ``traceparent`` and ``tracestate``, absent when there is none).
 
 The type names the event and its version, ``<service>.<entity>.<what happened>.v<n>``,
 and is the routing key on the events exchange.
@@ -17,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
+TRACE_CONTEXT = ("traceparent", "tracestate")
 EVENT_TYPE = re.compile(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+\.v[0-9]+")
 
 
@@ -35,6 +38,8 @@ class Event:
     datacontenttype: str = "application/json"
     # CloudEvents extension attributes are lower-case letters and digits only.
     correlationid: str | None = None
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     def __post_init__(self) -> None:
         if not EVENT_TYPE.fullmatch(self.type):
@@ -46,7 +51,15 @@ class Event:
             raise InvalidEvent(f"id {self.id!r} is not a UUID") from error
 
     def to_json(self) -> bytes:
-        return json.dumps(asdict(self), cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+        attributes = asdict(self)
+        for name in TRACE_CONTEXT:
+            if attributes[name] is None:
+                del attributes[name]
+        return json.dumps(attributes, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+    @property
+    def trace_context(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in TRACE_CONTEXT}
 
     @classmethod
     def from_json(cls, body: bytes) -> Event:

@@ -7,6 +7,7 @@ also notifies the relay, which publishes at once instead of at its next poll.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 from typing import ClassVar, Protocol
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_guid import get_guid
 
-from chassis import broker_access
+from chassis import broker_access, tracing
 from chassis.events import schemas
 from chassis.events.envelope import Event, json_ready
 from chassis.models import OutboxMessage
@@ -34,15 +35,19 @@ def publish(event: DomainEvent) -> Event:
         raise RuntimeError("publish() belongs inside the transaction of the change it announces")
     data = json_ready(asdict(event))
     schemas.validate(event.TYPE, data)
-    envelope = Event(
-        type=event.TYPE,
-        source=broker_access.source(settings.SERVICE_INFO.name),
-        data=data,
-        correlationid=get_guid(),
-    )
-    OutboxMessage.objects.create(
-        event_id=envelope.id, event_type=envelope.type, body=envelope.to_json()
-    )
+    event_id = str(uuid.uuid4())
+    with tracing.creating_event(event.TYPE, event_id, settings.EVENTS["EXCHANGE"]) as context:
+        envelope = Event(
+            type=event.TYPE,
+            source=broker_access.source(settings.SERVICE_INFO.name),
+            data=data,
+            id=event_id,
+            correlationid=get_guid(),
+            **context,
+        )
+        OutboxMessage.objects.create(
+            event_id=envelope.id, event_type=envelope.type, body=envelope.to_json()
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Delivered when the transaction commits, never if it rolls back.

@@ -37,6 +37,7 @@ take such a duplicate in their stride, their inbox skips what they have seen.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -52,8 +53,9 @@ from pika.channel import Channel
 from pika.frame import Method
 from psycopg import sql
 
+from chassis import tracing
 from chassis.events import broker
-from chassis.events.envelope import CONTENT_TYPE
+from chassis.events.envelope import CONTENT_TYPE, TRACE_CONTEXT
 from chassis.events.outbox import NOTIFY_CHANNEL
 from chassis.heartbeat import beat
 from chassis.models import OutboxMessage
@@ -150,6 +152,11 @@ PENDING = sql.SQL(
 MARK_SENT = sql.SQL("UPDATE {} SET sent_at = now() WHERE sequence = ANY(%s)").format(_OUTBOX)
 
 
+def _trace_context(body: bytes) -> dict[str, str | None]:
+    envelope = json.loads(body)
+    return {name: envelope.get(name) for name in TRACE_CONTEXT}
+
+
 class _Publisher:
     """One connection's worth of relaying, driven by pika's I/O loop."""
 
@@ -160,6 +167,8 @@ class _Publisher:
         self.channel: Channel | None = None
         self.error: BaseException | None = None
         self.unconfirmed: dict[int, int] = {}  # delivery tag -> outbox sequence
+        # Where tracing is on: delivery tag -> the span of its send, ended by the confirm.
+        self.sending: dict[int, tracing.Span] = {}
         self.confirmed: list[int] = []  # sequences not marked sent yet
         # Published and not yet marked sent (unconfirmed or confirmed): never published again
         # on this connection, unless the broker refuses them.
@@ -181,6 +190,8 @@ class _Publisher:
 
     def on_connection_closed(self, amqp: SelectConnection, reason: BaseException) -> None:
         self._fail(reason)
+        for span in self.sending.values():
+            tracing.end(span, error=f"no confirm before the connection closed: {reason}")
         if self.listening:
             amqp.ioloop.remove_handler(self.listener.fileno())
         amqp.ioloop.stop()
@@ -253,7 +264,12 @@ class _Publisher:
                 message_id=str(event_id),
                 type=event_type,
             )
-            self.channel.basic_publish(self.relay.topology.exchange, event_type, body, properties)
+            exchange = self.relay.topology.exchange
+            if tracing.ENABLED:
+                self.sending[self.next_tag + 1] = tracing.start_sending(
+                    event_type, str(event_id), exchange, _trace_context(body)
+                )
+            self.channel.basic_publish(exchange, event_type, body, properties)
             self.next_tag += 1
             self.unconfirmed[self.next_tag] = sequence
             self.in_flight.add(sequence)
@@ -266,7 +282,14 @@ class _Publisher:
             else [method.delivery_tag]
         )
         sequences = [self.unconfirmed.pop(tag) for tag in tags if tag in self.unconfirmed]
-        if isinstance(method, pika.spec.Basic.Ack):
+        acknowledged = isinstance(method, pika.spec.Basic.Ack)
+        if self.sending:
+            for tag in tags:
+                tracing.end(
+                    self.sending.pop(tag, None),
+                    error=None if acknowledged else "the broker refused the message",
+                )
+        if acknowledged:
             if not self.confirmed:
                 self.amqp.ioloop.call_later(MARK_SECONDS, lambda: self._guarded(self._mark_sent))
             self.confirmed += sequences

@@ -1,0 +1,153 @@
+"""Traces: an event's trace runs from the span that published it through its creation, the relay's
+send and the consumer's processing, in real processes exporting over OTLP; a process that is not
+traced sets none of it up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+
+import pytest
+from django.db import connection
+
+from chassis.queues import wait_until_consumed
+from chassis_testing import eventually
+from chassis_testing.otlp import TraceReceiver
+
+from tests.events import WidgetShipped
+from tests.models import Effect
+from tests.test_event_faults import CHASSIS_DIR, SETTINGS, Worker, worker_env
+
+EVENTS = 5
+SHIP_WIDGETS = f"""
+import logging
+from uuid import uuid4
+
+from django.db import transaction
+from opentelemetry import trace
+
+from chassis.events import publish
+from tests.events import WidgetShipped
+
+with trace.get_tracer("tests").start_as_current_span("ship widgets"):
+    logging.getLogger("tests").warning("shipping widgets")
+    with transaction.atomic():
+        for number in range({EVENTS}):
+            publish(WidgetShipped(uuid4(), number))
+"""
+WHAT_IS_IMPORTED = """
+import sys
+
+import django
+
+django.setup()
+from chassis.events import consumer, outbox, relay  # noqa: F401
+from chassis import gunicorn  # noqa: F401
+
+# redis-py imports OpenTelemetry's metrics API wherever the SDK is installed; the tracing SDK and
+# the instrumentations are what a traced process loads.
+tracing = ("opentelemetry.sdk.trace", "opentelemetry.instrumentation", "chassis.tracing.provider")
+print(sorted(name for name in sys.modules if name.startswith(tracing)))
+"""
+
+
+@pytest.fixture
+def trace_receiver():
+    receiver = TraceReceiver()
+    yield receiver
+    receiver.close()
+
+
+def django_shell(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "django", "shell", "--command", code, *SETTINGS],
+        cwd=CHASSIS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_events_trace_runs_from_its_publisher_through_send_and_processing(
+    events_settings, trace_receiver, tmp_path
+):
+    env = worker_env(
+        events_settings,
+        OTEL_EXPORTER_OTLP_ENDPOINT=trace_receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY="50",
+    )
+    relay = Worker("relay_events", env, tmp_path / "relay.log", "--consume")
+    relay.start()
+    try:
+        wait_until_consumed(events_settings["BROKER_URL"], events_settings["QUEUE"])
+        shipped = django_shell(SHIP_WIDGETS, env)
+        eventually(lambda: Effect.objects.count() == EVENTS, timeout=60)
+    finally:
+        relay.stop()  # on its way out, the process exports what it has left
+        connection.close()
+
+    spans = trace_receiver.spans()
+    by_name = defaultdict(list)
+    for span in spans:
+        by_name[span.name.split(" ")[0]].append(span)
+    (root,) = by_name["ship"]
+    assert root.parent_id == ""
+    # The relay's polls, the inbox's bookkeeping, the heartbeats: no traces of their own.
+    assert {span.trace_id for span in spans} == {root.trace_id}, sorted({s.name for s in spans})
+
+    creations = by_name["create"]
+    assert len(creations) == EVENTS
+    for creation in creations:
+        assert (creation.kind, creation.parent_id) == ("producer", root.span_id)
+        assert creation.attributes["messaging.destination.name"] == events_settings["EXCHANGE"]
+        assert (
+            creation.attributes["messaging.rabbitmq.destination.routing_key"] == WidgetShipped.TYPE
+        )
+        (send,) = [s for s in by_name["send"] if s.parent_id == creation.span_id]
+        assert (send.kind, send.error) == ("producer", False)
+        assert (
+            send.attributes["messaging.message.id"] == creation.attributes["messaging.message.id"]
+        )
+        (process,) = [s for s in by_name["process"] if s.parent_id == creation.span_id]
+        assert (process.kind, process.error) == ("consumer", False)
+        # The handler's query, within its processing.
+        queries = [s for s in spans if s.parent_id == process.span_id]
+        assert [q.kind for q in queries] == ["client"], queries
+        assert "tests_effect" in str(queries[0].attributes)
+
+    (line,) = [
+        json.loads(line) for line in shipped.stderr.splitlines() if "shipping widgets" in line
+    ]
+    assert (line["trace_id"], line["span_id"]) == (root.trace_id, root.span_id)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{}, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", "OTEL_SDK_DISABLED": "true"}],
+    ids=["no endpoint", "disabled"],
+)
+def test_an_untraced_process_sets_up_no_tracing(setting):
+    env = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
+    env = {
+        **env,
+        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        **setting,
+    }
+    imported = subprocess.run(
+        [sys.executable, "-c", WHAT_IS_IMPORTED],
+        cwd=CHASSIS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert imported.stdout.strip() == "[]"
