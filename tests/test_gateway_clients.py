@@ -329,3 +329,44 @@ def test_the_registry_asks_the_services_only_as_often_as_it_answers_and_is_limit
     assert entry["upstream"] == f"127.0.0.1:{env_setting(project, f'{service.upper()}_PORT')}"
     asked = [path for path, _ in recorder.seen if path == "/health/ready"]
     assert len(asked) == statuses.count(200)
+
+
+TRACEPARENT = re.compile(r"00-(?P<trace_id>[0-9a-f]{32})-(?P<parent_id>[0-9a-f]{16})-(?P<flags>0[01])")
+
+
+def test_a_trace_is_continued_when_the_client_sends_one_and_started_when_not(recorded):
+    url, recorder = recorded
+    mine = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    httpx.get(url, headers={"traceparent": mine})
+    assert recorder.seen[-1][1]["traceparent"] == mine
+
+    # None, a version this gateway cannot read, ids of zeros, a header that is not one at all.
+    for sent in (
+        None,
+        "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        'x", "admin": true',
+    ):
+        answered = httpx.get(url, headers={"traceparent": sent} if sent else {})
+        started = TRACEPARENT.fullmatch(recorder.seen[-1][1]["traceparent"])
+        assert started, (sent, recorder.seen[-1][1]["traceparent"])
+        # The gateway's request id is the trace's id: its log line and the trace share it.
+        assert started["trace_id"] == answered.headers["X-Request-ID"]
+        assert started["parent_id"] != "0" * 16
+        assert started["flags"] == "01"  # every trace kept, by default
+
+
+def test_the_gateway_keeps_the_share_of_new_traces_it_is_told_to(project, gateway):
+    url = gateway(GATEWAY_TRACE_SAMPLE_PERCENT="25", **UNLIMITED)
+    with recording(project) as recorder, httpx.Client() as client:
+        for _ in range(400):
+            client.get(url)
+    flags = [TRACEPARENT.fullmatch(headers["traceparent"])["flags"] for _, headers in recorder.seen]
+    # 400 requests at 25%: 100 expected, fewer than 60 or more than 140 about one time in 10^9.
+    assert 60 < flags.count("01") < 140, flags.count("01")
+    # A client's own decision stands.
+    with recording(project) as recorder:
+        httpx.get(url, headers={"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"})
+    assert recorder.seen[-1][1]["traceparent"].endswith("-00")

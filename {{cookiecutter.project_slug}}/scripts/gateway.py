@@ -40,6 +40,8 @@ DEFAULTS = {
     "GATEWAY_CREDENTIALS_RATE_LIMIT": "5r/s",
     # No proxy in front (the gateway listens on TCP only): nobody's X-Forwarded-For is believed.
     "GATEWAY_TRUSTED_PROXIES": "unix:",
+    # Of the requests that come without a trace, the share whose trace is kept.
+    "GATEWAY_TRACE_SAMPLE_PERCENT": "100",
 }
 
 MAIN_CONFIG = Template("""\
