@@ -1,5 +1,7 @@
 """Bakes boot natively (PostgreSQL, RabbitMQ, Redis and nginx on loopback), pass their own
-system suite through the gateway, stop on Ctrl-C and leave nothing behind.
+system suite through the gateway, stop on Ctrl-C and leave nothing behind. The bake of samples
+and a custom service boots traced, exporting to a receiver of the test's own: an order's trace
+runs from the gateway to the e-mail that confirms it.
 
 The default bake boots through its own Makefile in test_generated_project.py;
 here, for speed, bakes run on the suite's virtualenv with the chassis on the path.
@@ -7,19 +9,25 @@ here, for speed, bakes run on the suite's virtualenv with the chassis on the pat
 
 from __future__ import annotations
 
+import json
 import re
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
 from mailbox import Maildir
 
 import pytest
 import yaml
 
-from tests.conftest import bake, project_libraries, run, unique_name
+from tests.conftest import bake, project_libraries, run, subprocess_env, unique_name
 from tests.native import (
     CONTRACTS,
     SHOP_STEPS,
     NativeRun,
     assert_the_load_held,
     assign_free_ports,
+    free_ports,
     leftovers,
     without_the_samples_contracts,
 )
@@ -98,7 +106,10 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
     env = project_libraries(project)
     try:
         run(["python", "-m", "scripts.provision"], cwd=project, env=env)
-        with NativeRun(["python", "-m", "scripts.native", "--start"], project, gateway, env) as system:
+        with (
+            receiving_traces(project, env, traced=grows) as traced_env,
+            NativeRun(["python", "-m", "scripts.native", "--start"], project, gateway, traced_env) as system,
+        ):
             system.wait_until_ready()
             suite = ["python", "-m", "pytest", "-v", "tests/system", *without_the_samples_contracts(project)]
             result = run(suite, cwd=project, env={"GATEWAY_URL": gateway})
@@ -123,8 +134,81 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert "inventory heard of user" in system.output()
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
+        assert_an_order_is_traced_from_the_gateway_to_its_email(project, system.output())
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
+
+
+SPANS = ".run/spans.jsonl"
+# An order's saga, from the e-mail that confirms it up to the request that placed it: each span
+# the parent of the one before (service, span, kind).
+CONFIRMED_ORDER = [
+    ("notifications", "run/notifications.tasks.deliver_notification", "consumer"),
+    ("notifications", "apply_async/notifications.tasks.deliver_notification", "producer"),
+    ("notifications", "process orders.order.confirmed.v1", "consumer"),
+    ("orders", "create orders.order.confirmed.v1", "producer"),
+    ("orders", "process catalog.stock.reserved.v1", "consumer"),
+    ("catalog", "create catalog.stock.reserved.v1", "producer"),
+    ("catalog", "process orders.order.placed.v1", "consumer"),
+    ("orders", "create orders.order.placed.v1", "producer"),
+    ("orders", "POST api/orders/orders/", "server"),
+]
+
+
+@contextmanager
+def receiving_traces(project, env, *, traced):
+    """The environment a system boots with: if `traced`, exporting its traces over OTLP to a
+    receiver of the test's own (chassis_testing.otlp), which writes each span to SPANS."""
+    if not traced:
+        yield env
+        return
+    (port,) = free_ports(1)
+    # Outside the project's folder: the system's stop counts every process in it as its own.
+    receiver = subprocess.Popen(
+        ["python", "-m", "chassis_testing.otlp", "--port", str(port), "--spans", project / SPANS],
+        cwd=project.parent,
+        env=subprocess_env(project_libraries(project, for_tests=True)),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not listening(port):
+            assert receiver.poll() is None, "the trace receiver did not start"
+            assert time.monotonic() < deadline, "the trace receiver never listened"
+            time.sleep(0.1)
+        # Exported within a tenth of a second, so that the spans are there when the suite ends.
+        yield {**env, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}", "OTEL_BSP_SCHEDULE_DELAY": "100"}
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=30)
+
+
+def listening(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def assert_an_order_is_traced_from_the_gateway_to_its_email(project, output):
+    spans = [json.loads(line) for line in (project / SPANS).read_text().splitlines()]
+    by_id = {span["span_id"]: span for span in spans}
+
+    def ancestry(span):
+        while span is not None:
+            yield span
+            span = by_id.get(span["parent_id"])
+
+    chains = [list(ancestry(span)) for span in spans if span["name"] == CONFIRMED_ORDER[0][1]]
+    sagas = [chain for chain in chains if [(s["service"], s["name"], s["kind"]) for s in chain] == CONFIRMED_ORDER]
+    assert sagas, [[s["name"] for s in chain] for chain in chains]
+    for saga in sagas:
+        (trace_id,) = {span["trace_id"] for span in saga}
+        # Each relay's send is a child of its event's creation, beside the processing.
+        for creation in (span for span in saga if span["name"].startswith("create ")):
+            sends = [s for s in spans if s["parent_id"] == creation["span_id"] and s["kind"] == "producer"]
+            assert [s["name"] for s in sends] == [creation["name"].replace("create", "send")]
+        # The order's request came through the gateway, whose access log names the trace.
+        gateway_line = next(line for line in output.splitlines() if f'"trace_id":"{trace_id}"' in line)
+        assert '"method":"POST","uri":"/api/orders/orders/"' in gateway_line
+        assert saga[-1]["parent_id"] == trace_id[:16]  # the gateway's span, which it made up
 
 
 def plain_text(message):
