@@ -15,7 +15,7 @@ import pika
 import pytest
 from django.db import connection
 
-from chassis.events import Event
+from chassis.events import Event, subscribers
 from chassis.events.broker import Topology
 
 
@@ -199,3 +199,17 @@ class CuttableLink:
         self.closing = True
         self.listener.close()
         self.cut(0)
+
+
+@pytest.fixture
+def topology(events_settings):
+    """The test's queues declared, each retry long enough to hold what it is given."""
+    events_settings["RETRY_DELAYS"] = [300, 600]
+    topology = Topology.from_settings()
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        topology.declare_queues(amqp.channel(), list(subscribers.handlers()))
+    yield topology
+    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+        channel = amqp.channel()
+        for attempt in (1, 2):
+            channel.queue_delete(topology.retry_queue(attempt))

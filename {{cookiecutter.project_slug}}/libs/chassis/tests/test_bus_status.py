@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from chassis.events import publish, subscribers
-from chassis.events.broker import Topology
 from chassis.models import OutboxMessage
 
 from tests.events import WidgetShipped
@@ -25,25 +24,17 @@ def bus_status() -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.fixture
-def topology(events_settings):
-    """The test's queues declared, each retry long enough to hold what it is given."""
-    events_settings["RETRY_DELAYS"] = [300, 600]
-    topology = Topology.from_settings()
-    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
-        topology.declare_queues(amqp.channel(), list(subscribers.handlers()))
-    yield topology
-    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
-        channel = amqp.channel()
-        for attempt in (1, 2):
-            channel.queue_delete(topology.retry_queue(attempt))
-
-
 @pytest.mark.django_db
 def test_a_bus_at_rest_is_all_zero(topology):
     assert bus_status() == {
         "outbox": {"unsent": 0, "oldest_unsent_seconds": None},
-        "queue": {"name": topology.queue, "waiting": 0, "retrying": 0, "dead_letters": 0},
+        "queue": {
+            "name": topology.queue,
+            "waiting": 0,
+            "consumers": 0,
+            "retrying": 0,
+            "dead_letters": 0,
+        },
     }
 
 
@@ -72,6 +63,7 @@ def test_it_counts_the_unsent_the_waiting_the_retrying_and_the_parked(topology, 
     assert status["queue"] == {
         "name": topology.queue,
         "waiting": 3,
+        "consumers": 0,
         "retrying": 2,
         "dead_letters": 2,
     }

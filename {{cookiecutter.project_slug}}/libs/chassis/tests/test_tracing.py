@@ -45,7 +45,6 @@ import django
 
 django.setup()
 from chassis.events import consumer, outbox, relay  # noqa: F401
-from chassis import gunicorn  # noqa: F401
 
 # redis-py imports OpenTelemetry's metrics API wherever the SDK is installed; the tracing SDK and
 # the instrumentations are what a traced process loads.

@@ -52,12 +52,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
+
+from chassis.metrics import CACHE_LOOKUPS
 
 logger = logging.getLogger(__name__)
 
@@ -163,9 +166,21 @@ class ReadCache:
     def __init__(self, namespace: str, *, max_entries: int = MAX_ENTRIES) -> None:
         self.namespace = namespace
         self.max_entries = max_entries
+        self._lookups = {
+            outcome: CACHE_LOOKUPS.labels(settings.SERVICE_INFO.name, namespace, outcome)
+            for outcome in ("hit", "miss", "unavailable")
+        }
 
     def lookup(self, key: str) -> Lookup:
         """The valid entry for `key`, if any, in one round trip; never raises."""
+        lookup = self._lookup(key)
+        if lookup.generation is None:
+            self._lookups["unavailable"].inc()
+        else:
+            self._lookups["miss" if lookup.payload is None else "hit"].inc()
+        return lookup
+
+    def _lookup(self, key: str) -> Lookup:
         client = _client()
         if client is None or self._invalidation_pending():
             return Lookup(key, None, None)

@@ -6,6 +6,8 @@ Overridable per process with Gunicorn's own flags or ``GUNICORN_CMD_ARGS``.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,11 @@ from chassis.logging import logging_config
 if TYPE_CHECKING:
     from gunicorn.arbiter import Arbiter
     from gunicorn.workers.base import Worker
+
+# Each worker counts its requests in files of this directory, which the web process alone uses
+# and removes as it ends: a scrape of /metrics, whichever worker answers it, adds them all up
+# (chassis.metrics). Set before the application, and with it prometheus_client, is imported.
+metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="metrics-")
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -69,3 +76,13 @@ def post_worker_init(worker: Worker) -> None:
     from chassis.auth import read_keys_in_background
 
     read_keys_in_background()
+
+
+def child_exit(server: Arbiter, worker: Worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Arbiter) -> None:
+    shutil.rmtree(metrics_dir, ignore_errors=True)

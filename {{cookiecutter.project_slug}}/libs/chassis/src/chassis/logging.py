@@ -45,6 +45,10 @@ def logging_config(*, service: str, level: str) -> dict[str, Any]:
             # django-guid logs every header it reads, pika every connection step, at INFO: noise, not news.
             "django_guid": {"level": "WARNING"},
             "pika": {"level": "WARNING"},
+            # A look at a queue not declared yet (the bus's metrics, before the consumer's first
+            # start) closes its channel, which pika reports as a warning: the code that looked
+            # expects it, and reports what it means.
+            "pika.channel": {"level": "ERROR"},
             # Gunicorn gives its logger a plain-text handler of its own; naming
             # it here replaces that with the JSON one above.
             "gunicorn.error": {"handlers": [], "propagate": True},

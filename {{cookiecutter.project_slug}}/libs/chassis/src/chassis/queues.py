@@ -11,11 +11,23 @@ import pika
 
 def queue_status(broker_url: str, queue: str) -> pika.spec.Queue.DeclareOk:
     """The messages and consumers of `queue`; none of either while it does not exist."""
+    (status,) = queue_statuses(broker_url, [queue])
+    return status
+
+
+def queue_statuses(broker_url: str, queues: list[str]) -> list[pika.spec.Queue.DeclareOk]:
+    """:func:`queue_status` of each of `queues`, on one connection."""
+    statuses = []
     with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
-        try:
-            return amqp.channel().queue_declare(queue, passive=True).method
-        except pika.exceptions.ChannelClosedByBroker:
-            return pika.spec.Queue.DeclareOk(queue, message_count=0, consumer_count=0)
+        channel = amqp.channel()
+        for queue in queues:
+            try:
+                statuses.append(channel.queue_declare(queue, passive=True).method)
+            except pika.exceptions.ChannelClosedByBroker:
+                # The broker closes the channel of a passive declaration that finds nothing.
+                statuses.append(pika.spec.Queue.DeclareOk(queue, message_count=0, consumer_count=0))
+                channel = amqp.channel()
+    return statuses
 
 
 def wait_until_consumed(

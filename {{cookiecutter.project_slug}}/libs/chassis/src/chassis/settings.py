@@ -138,6 +138,8 @@ def service_settings(
         "MIDDLEWARE": [
             # Health first: probes must not depend on the Host header, sessions or auth.
             "chassis.health.HealthCheckMiddleware",
+            # Then metrics: /metrics answered as health is, every other request counted and timed.
+            "chassis.metrics.MetricsMiddleware",
             "django_guid.middleware.guid_middleware",
             "django.middleware.security.SecurityMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -4,7 +4,7 @@
 
 ``outbox``: the events committed but not yet published, and how long the oldest has waited.
 ``queue`` (a service that subscribes to events; else null): the events waiting in its queue,
-waiting out a retry, and parked in its dead-letter queue. All zero is a bus at rest: what
+waiting out a retry, and parked in its dead-letter queue, and its consumers. All zero is a bus at rest: what
 `make load` reads once the load is over, and what an operator reads when events seem stuck.
 """
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from chassis.events import subscribers
 from chassis.events.broker import Topology
 from chassis.models import OutboxMessage
-from chassis.queues import queue_status
+from chassis.queues import queue_statuses
 
 
 class Command(BaseCommand):
@@ -49,12 +49,16 @@ def queue_depths() -> dict[str, str | int] | None:
     if not (url := settings.EVENTS["BROKER_URL"]):
         raise CommandError("Set BROKER_URL to the RabbitMQ URL events are consumed from.")
     topology = Topology.from_settings()
-    retries = range(1, len(topology.retry_delays) + 1)
+    retries = [
+        topology.retry_queue(attempt) for attempt in range(1, len(topology.retry_delays) + 1)
+    ]
+    queue, dead_letters, *retrying = queue_statuses(
+        url, [topology.queue, topology.dead_letter_queue, *retries]
+    )
     return {
         "name": topology.queue,
-        "waiting": queue_status(url, topology.queue).message_count,
-        "retrying": sum(
-            queue_status(url, topology.retry_queue(attempt)).message_count for attempt in retries
-        ),
-        "dead_letters": queue_status(url, topology.dead_letter_queue).message_count,
+        "waiting": queue.message_count,
+        "consumers": queue.consumer_count,
+        "retrying": sum(status.message_count for status in retrying),
+        "dead_letters": dead_letters.message_count,
     }
