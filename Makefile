@@ -39,7 +39,7 @@ bench: ## Measure the demo (run make demo once first): cold boot, a list endpoin
 	$(MAKE) -C $(DEMO_DIR) bench
 
 test: install ## Bake every variant, check it, and run the representative ones' own tests
-	$(MACHINE) --servers nginx chromium kubectl npm
+	$(MACHINE) --servers nginx chromium kubectl npm prometheus
 	@# The slowest tests, listed at the end: where CI's minutes go.
 	$(BIN)/pytest -n auto --dist loadgroup --durations=15
 

@@ -15,8 +15,9 @@ from tests.conftest import COMPOSE, run, services_of, text_files
 from tests.variants import VARIANTS
 
 # Jinja left unrendered, or a reference to an answer that was never replaced. GitHub
-# Actions' own expressions, ${{ ... }}, are meant to be there.
-DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
+# Actions' own expressions, ${{ ... }}, and the templates of Prometheus's alerts,
+# {{ $labels.x }}, are meant to be there.
+DEBRIS = re.compile(r"(?<!\$)\{\{(?! \$)|\{%|\{#|cookiecutter\.")
 YAMLLINT_CONFIG = json.dumps(
     {
         "extends": "default",
@@ -106,6 +107,10 @@ def test_compose_refuses_to_run_without_the_secrets(baked, tmp_path):
 
     assert result.returncode != 0
     assert "run make setup" in result.stderr
+
+
+def test_prometheus_rules_pass_promtool_and_their_tests(baked):
+    run(["make", "lint-rules"], cwd=baked)
 
 
 def test_dockerfiles_pass_hadolint(baked):

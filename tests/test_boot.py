@@ -17,10 +17,13 @@ import time
 from contextlib import contextmanager
 from mailbox import Maildir
 
+import httpx
 import pytest
 import yaml
+from dotenv import dotenv_values
+from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import bake, project_libraries, run, subprocess_env, unique_name
+from tests.conftest import bake, project_libraries, run, services_of, subprocess_env, unique_name
 from tests.native import (
     CONTRACTS,
     SHOP_STEPS,
@@ -115,6 +118,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
             result = run(suite, cwd=project, env={"GATEWAY_URL": gateway})
             if grows:  # the load test's journey of a plain service, with the shop's around it
                 load = run(["python", "-m", "scripts.load", "--users", "10", "--seconds", "15"], cwd=project, env=env)
+                scraped = scrape_every_service(project)
     finally:
         run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
@@ -135,6 +139,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
         assert_an_order_is_traced_from_the_gateway_to_its_email(project, system.output())
+        assert_the_rules_watch_what_the_services_expose(project, scraped)
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
 
@@ -180,6 +185,40 @@ def receiving_traces(project, env, *, traced):
     finally:
         receiver.terminate()
         receiver.wait(timeout=30)
+
+
+def scrape_every_service(project):
+    """Each service's /metrics, read at its own port as Prometheus reads it: its samples."""
+    ports = dotenv_values(project / ".env")
+    return {
+        service: [
+            sample
+            for family in text_string_to_metric_families(
+                httpx.get(f"http://127.0.0.1:{ports[f'{service.upper()}_PORT']}/metrics").text
+            )
+            for sample in family.samples
+        ]
+        for service in services_of(project)
+    }
+
+
+# A metric's name in a rule's expression (a recording rule's own, with its colons, is not one).
+METRIC = re.compile(r"(?<![:\w])(?:http|events|db|cache)_\w+(?![:\w])")
+
+
+def assert_the_rules_watch_what_the_services_expose(project, scraped):
+    """Every metric an alert or a recording rule reads is one the services expose, and the
+    system suite's orders are counted under their route."""
+    groups = yaml.safe_load((project / "deploy/prometheus/rules.yml").read_text())["groups"]
+    read = {name for group in groups for rule in group["rules"] for name in METRIC.findall(rule["expr"])}
+    exposed = {sample.name for samples in scraped.values() for sample in samples}
+    assert read, "the rules read no metric of the services'"
+    assert sorted(read - exposed) == []
+    placed = {"service": "orders", "route": "api/orders/orders/", "method": "POST", "status": "201"}
+    assert any(
+        sample.name == "http_requests_total" and sample.labels == placed and sample.value > 0
+        for sample in scraped["orders"]
+    ), [sample for sample in scraped["orders"] if sample.name == "http_requests_total"]
 
 
 def listening(port):

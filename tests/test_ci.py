@@ -67,7 +67,7 @@ def test_gitlab_pipeline_is_valid_and_complete(bakery: Bakery, variant):
 
     assert pipeline["stages"] == ["lint", "test", "system", "deploy"]
     # What passes is what the developer's make targets say: make lint and make test, in parts.
-    assert pipeline["lint"]["script"] == ["make lint-python"]
+    assert pipeline["lint"]["script"] == ["make lint-python lint-rules"]
     assert pipeline["test"]["script"] == ["make test-services"]
     assert "$CI_DEFAULT_BRANCH" in pipeline["deploy"]["rules"][0]["if"]
     with_frontend = variant.answers.get("frontend") == "react"
