@@ -17,9 +17,10 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from chassis.tracing import TRACE_CONTEXT
+
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/cloudevents+json"
-TRACE_CONTEXT = ("traceparent", "tracestate")
 EVENT_TYPE = re.compile(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+\.v[0-9]+")
 
 

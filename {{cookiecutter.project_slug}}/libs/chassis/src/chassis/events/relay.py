@@ -55,7 +55,7 @@ from psycopg import sql
 
 from chassis import tracing
 from chassis.events import broker
-from chassis.events.envelope import CONTENT_TYPE, TRACE_CONTEXT
+from chassis.events.envelope import CONTENT_TYPE
 from chassis.events.outbox import NOTIFY_CHANNEL
 from chassis.heartbeat import beat
 from chassis.models import OutboxMessage
@@ -154,7 +154,7 @@ MARK_SENT = sql.SQL("UPDATE {} SET sent_at = now() WHERE sequence = ANY(%s)").fo
 
 def _trace_context(body: bytes) -> dict[str, str | None]:
     envelope = json.loads(body)
-    return {name: envelope.get(name) for name in TRACE_CONTEXT}
+    return {name: envelope.get(name) for name in tracing.TRACE_CONTEXT}
 
 
 class _Publisher:
