@@ -119,6 +119,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
             if grows:  # the load test's journey of a plain service, with the shop's around it
                 load = run(["python", "-m", "scripts.load", "--users", "10", "--seconds", "15"], cwd=project, env=env)
                 scraped = scrape_every_service(project)
+                watched = what_prometheus_watches(project)
     finally:
         run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
 
@@ -138,8 +139,14 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert "inventory heard of user" in system.output()
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
+        assert re.search(r"Traces    OTLP to http://127\.0\.0\.1:\d+\n", system.output())
         assert_an_order_is_traced_from_the_gateway_to_its_email(project, system.output())
         assert_the_rules_watch_what_the_services_expose(project, scraped)
+        targets, rule_groups, alerts = watched
+        assert [target["health"] for target in targets] == ["up"] * len(services_of(project)), targets
+        assert sorted(rule_groups) == ["events", "requests"]
+        assert alerts == [], alerts  # a healthy system alarms no one
+        assert re.search(r"Alerts    Prometheus, http://127\.0\.0\.1:\d+/alerts\n", system.output())
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
 
@@ -185,6 +192,24 @@ def receiving_traces(project, env, *, traced):
     finally:
         receiver.terminate()
         receiver.wait(timeout=30)
+
+
+def what_prometheus_watches(project):
+    """The native run's Prometheus, once it has scraped every service and evaluated its rules:
+    its targets, its rule groups and its alerts."""
+    prometheus = f"http://127.0.0.1:{dotenv_values(project / '.env')['PROMETHEUS_PORT']}/api/v1"
+    deadline = time.monotonic() + 60
+    while True:
+        targets = httpx.get(f"{prometheus}/targets").json()["data"]["activeTargets"]
+        groups = httpx.get(f"{prometheus}/rules").json()["data"]["groups"]
+        # Prometheus's zero time, year 1, says a group was never evaluated.
+        evaluated = groups and not any(group["lastEvaluation"].startswith("0001-") for group in groups)
+        if evaluated and all(target["health"] == "up" for target in targets):
+            break
+        assert time.monotonic() < deadline, (targets, groups)
+        time.sleep(1)
+    alerts = httpx.get(f"{prometheus}/alerts").json()["data"]["alerts"]
+    return targets, [group["name"] for group in groups], alerts
 
 
 def scrape_every_service(project):

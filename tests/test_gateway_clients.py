@@ -327,6 +327,7 @@ def test_the_registry_asks_the_services_only_as_often_as_it_answers_and_is_limit
     entry = next(e for e in answers[0].json()["services"] if e["name"] == service)
     assert entry["health"] == {"status": "ready"}
     assert entry["upstream"] == f"127.0.0.1:{env_setting(project, f'{service.upper()}_PORT')}"
+    assert entry["metrics"] == f"http://{entry['upstream']}/metrics"
     asked = [path for path, _ in recorder.seen if path == "/health/ready"]
     assert len(asked) == statuses.count(200)
 

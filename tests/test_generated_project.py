@@ -63,6 +63,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     assert "Orders: one confirmed, one cancelled, for the demo customer." in banner
     assert f"Staff     {env['IDENTITY_STAFF_EMAIL']}  password {env['IDENTITY_STAFF_PASSWORD']}" in banner
     assert f"Customer  {env['DEMO_CUSTOMER_EMAIL']}  password {env['DEMO_CUSTOMER_PASSWORD']}" in banner
+    assert "Traces    off: set OTEL_EXPORTER_OTLP_ENDPOINT" in banner
     assert " passed" in system_tests.stdout
     assert "tests/system/test_contracts.py ...." in system_tests.stdout  # each of the four services
     assert " skipped" not in system_tests.stdout

@@ -138,13 +138,19 @@ def accounts(env: dict[str, str]) -> list[tuple[str, str, str]]:
     return [("Staff", f"staff@{domain}", password), ("Customer", f"demo@{domain}", password)]
 
 
-def banner(env: dict[str, str], gateway: str, mail: str, rabbitmq_ui: str | None) -> str:
+def banner(
+    env: dict[str, str], gateway: str, mail: str, rabbitmq_ui: str | None, alerts: str | None = None
+) -> str:
     """What a person needs next: where things are, and whom to sign in as."""
     front = "Shop" if has_frontend() else "Gateway"
+    traces = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
     lines = [
         (front, f"{gateway}/"),
         ("API docs", f"{gateway}/docs/"),
         ("Registry", f"{gateway}/registry"),
+        ("Metrics", "each service's /metrics, at its own address (the registry lists them)"),
+        *([("Alerts", alerts)] if alerts else []),
+        ("Traces", f"OTLP to {traces}" if traces else "off: set OTEL_EXPORTER_OTLP_ENDPOINT"),
         ("Mail", mail),
     ]
     if rabbitmq_ui:
@@ -194,8 +200,10 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
             f", management UI {management}" if answers(management) else ""
         )
         mail = f"{PROJECT_DIR / '.run' / 'mail'} (a Maildir: the mail catcher keeps every message)"
+        prometheus = f"http://127.0.0.1:{env['PROMETHEUS_PORT']}"
+        alerts = f"Prometheus, {prometheus}/alerts" if answers(f"{prometheus}/-/ready") else None
         print(
-            "Every service is ready.\n" + banner(env, gateway, mail, rabbitmq) + "\n"
+            "Every service is ready.\n" + banner(env, gateway, mail, rabbitmq, alerts=alerts) + "\n"
             "Ctrl-C stops everything.",
             flush=True,
         )

@@ -264,6 +264,7 @@ def procfile(services: list[Service], web_app: str = "config.wsgi") -> str:
         "# Each command execs its process, so that the signal reaches it, not a shell.",
         "gateway: exec python -m scripts.gateway",
         "mail: exec python -m scripts.mail_sink",
+        "prometheus: exec python -m scripts.prometheus",
         "status: exec python -m scripts.native --announce",
     ]
     for service in services:
@@ -960,10 +961,12 @@ def gateway_routes(services: list[Service]) -> str:
 
 
 def gateway_registry(services: list[Service]) -> str:
-    """The registry's body: each service, its address and the answer of its readiness check."""
+    """The registry's body: each service, its address, where its docs and its metrics are, and
+    the answer of its readiness check."""
     entries = ",".join(
         '{"name":"' + s.name + '","upstream":"<!--# echo var="' + s.name + '_upstream" -->",'
         '"docs":"/api/' + s.name + '/swagger/",'
+        '"metrics":"http://<!--# echo var="' + s.name + '_upstream" -->/metrics",'
         '"health":<!--# include virtual="/_ready/' + s.name + '" stub="unreachable" -->}'
         for s in services
     )

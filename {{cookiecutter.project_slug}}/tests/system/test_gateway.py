@@ -27,6 +27,7 @@ def test_the_registry_lists_every_service_ready_with_its_version(gateway):
     assert sorted(entry["name"] for entry in registry["services"]) == SERVICES
     for entry in registry["services"]:
         assert entry["upstream"]
+        assert entry["metrics"] == f"http://{entry['upstream']}/metrics"
         assert entry["health"]["status"] == "ready"
         assert entry["health"]["service"] == entry["name"]
         assert entry["health"]["version"]

@@ -1,0 +1,65 @@
+"""Prometheus for a native run: `make dev` runs it where this machine has it (`make machine`
+installs Debian's), scraping every service's /metrics and evaluating deploy/prometheus/rules.yml.
+
+It listens on 127.0.0.1:PROMETHEUS_PORT (from .env) and keeps a day of samples in
+.run/prometheus/. Where Prometheus is not installed it says so and waits, so that the rest
+of the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+
+from scripts.project import PROJECT_DIR, services
+
+RUN_DIR = PROJECT_DIR / ".run" / "prometheus"
+RULES = PROJECT_DIR / "deploy" / "prometheus" / "rules.yml"
+# Every service answers the same job: the rules and their tests name it so.
+JOB = "services"
+SCRAPE_SECONDS = 5
+
+
+def config(environment: dict[str, str]) -> dict:
+    targets = [f"127.0.0.1:{environment[f'{service.upper()}_PORT']}" for service in services()]
+    return {
+        "global": {
+            "scrape_interval": f"{SCRAPE_SECONDS}s",
+            "evaluation_interval": f"{SCRAPE_SECONDS}s",
+        },
+        "rule_files": [str(RULES)],
+        "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": targets}]}],
+    }
+
+
+def main() -> int:
+    prometheus = shutil.which("prometheus")
+    if prometheus is None:
+        print("Prometheus is not installed: `make machine` installs it. Running without it.")
+        stopping = threading.Event()
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, lambda *_: stopping.set())
+        stopping.wait()
+        return 0
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    configuration = RUN_DIR / "prometheus.yml"
+    # JSON is YAML: no YAML library needed to write it.
+    configuration.write_text(json.dumps(config(dict(os.environ)), indent=2) + "\n")
+    address = f"127.0.0.1:{os.environ['PROMETHEUS_PORT']}"
+    options = [
+        f"--config.file={configuration}",
+        f"--storage.tsdb.path={RUN_DIR / 'data'}",
+        "--storage.tsdb.retention.time=1d",
+        f"--web.listen-address={address}",
+        "--log.format=json",
+    ]
+    os.execv(prometheus, [prometheus, *options])  # noqa: S606 - Prometheus, in this process's place
+    return 1  # not reached: execv replaces this process
+
+
+if __name__ == "__main__":
+    sys.exit(main())
