@@ -38,6 +38,17 @@ with trace.get_tracer("tests").start_as_current_span("ship widgets"):
         for number in range({EVENTS}):
             publish(WidgetShipped(uuid4(), number))
 """
+ASK_AS_A_PROBE_AND_AS_A_CLIENT = """
+from django.conf import settings
+from django.test import Client
+
+client = Client()
+print(
+    client.get("/health/live", HTTP_HOST="10.1.2.3:8000").status_code,
+    client.get("/metrics", HTTP_HOST="sample:8000").status_code,
+    client.get("/api/sample/me/", HTTP_HOST=settings.ALLOWED_HOSTS[0]).status_code,
+)
+"""
 WHAT_IS_IMPORTED = """
 import sys
 
@@ -124,6 +135,25 @@ def test_an_events_trace_runs_from_its_publisher_through_send_and_processing(
         json.loads(line) for line in shipped.stderr.splitlines() if "shipping widgets" in line
     ]
     assert (line["trace_id"], line["span_id"]) == (root.trace_id, root.span_id)
+
+
+def test_probes_and_scrapes_of_any_host_are_answered_untraced_and_requests_are_traced(
+    trace_receiver,
+):
+    """Supervisors probe health, and Prometheus scrapes, with hosts the service does not serve,
+    every few seconds: they are answered, and not traced."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
+        "OTEL_EXPORTER_OTLP_ENDPOINT": trace_receiver.endpoint,
+        "OTEL_BSP_SCHEDULE_DELAY": "50",
+    }
+    answered = django_shell(ASK_AS_A_PROBE_AND_AS_A_CLIENT, env)
+
+    # The last line: Django's shell first says what it imported.
+    assert answered.stdout.splitlines()[-1].split() == ["200", "200", "401"], answered.stderr
+    spans = eventually(trace_receiver.spans, timeout=10)
+    assert [(span.name, span.kind) for span in spans] == [("GET api/sample/me/", "server")]
 
 
 @pytest.mark.parametrize(

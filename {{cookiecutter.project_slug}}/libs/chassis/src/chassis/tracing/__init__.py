@@ -5,7 +5,7 @@ is not ``true``. Where it is off, nothing here loads OpenTelemetry's tracing, an
 function below returns at once: a process that is not traced pays nothing for it.
 
 What a traced process records: each request Django serves (not the health
-checks), each query to PostgreSQL, each Redis call, each outgoing HTTP call
+checks nor /metrics), each query to PostgreSQL, each Redis call, each outgoing HTTP call
 (the token issuer's keys), each Celery task queued and run, and the life of
 each event (see chassis.events): its creation in the outbox, inside the
 request or event handling that caused it; the relay's send, from publish to

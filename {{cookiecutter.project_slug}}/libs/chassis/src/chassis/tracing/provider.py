@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.django import DjangoInstrumentor
 from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.urllib import URLLibInstrumentor
+from opentelemetry.propagate import extract
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -23,11 +25,48 @@ from opentelemetry.sdk.trace.sampling import (
     SamplingResult,
     TraceIdRatioBased,
 )
-from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.trace import Link, SpanKind, Status, StatusCode, TraceState
 from opentelemetry.util.types import Attributes
 
-# Django's requests that are not traced: the probes every supervisor sends every few seconds.
-UNTRACED_URLS = "health/"
+from chassis.tracing import TRACE_CONTEXT
+
+# What is answered before a request is traced: the health checks and /metrics, which
+# supervisors and Prometheus ask for every few seconds, each time about nothing anyone did.
+ANSWERED_FIRST = ("chassis.health.HealthCheckMiddleware", "chassis.metrics.MetricsMiddleware")
+
+
+class RequestSpans:
+    """A server span for each request, continuing the caller's trace (its ``traceparent``), named
+    by the route it took, as OpenTelemetry's HTTP conventions name it.
+
+    The chassis's own, not opentelemetry-instrumentation-django's: that one spent 0.3 ms of
+    CPU on each request, sampled or not (its attributes, its metrics, its URL filters), more
+    than half of what the request itself cost; this one records what a trace view shows.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.tracer = trace.get_tracer(__name__)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        headers = {name: request.META.get(f"HTTP_{name.upper()}") for name in TRACE_CONTEXT}
+        caller = extract({name: value for name, value in headers.items() if value})
+        with self.tracer.start_as_current_span(
+            request.method,
+            context=caller,
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": request.method, "url.path": request.path},
+        ) as span:
+            response = self.get_response(request)
+            if span.is_recording():
+                match = request.resolver_match
+                if match is not None:
+                    span.update_name(f"{request.method} {match.route}")
+                    span.set_attribute("http.route", match.route)
+                span.set_attribute("http.response.status_code", response.status_code)
+                if response.status_code >= 500:
+                    span.set_status(Status(StatusCode.ERROR))
+            return response
 
 
 class WorkAskedFor(Sampler):
@@ -69,7 +108,8 @@ def start(*, service: str, version: str, runs_celery: bool) -> None:
     # workers): the SDK sees to it.
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    DjangoInstrumentor().instrument(excluded_urls=UNTRACED_URLS)
+    after = max(settings.MIDDLEWARE.index(middleware) for middleware in ANSWERED_FIRST) + 1
+    settings.MIDDLEWARE.insert(after, f"{RequestSpans.__module__}.{RequestSpans.__qualname__}")
     PsycopgInstrumentor().instrument()
     RedisInstrumentor().instrument()
     URLLibInstrumentor().instrument()
