@@ -42,6 +42,10 @@ REFERENCE = "/bench/reference"
 CATALOG_PAGE = "/api/catalog/products/"
 # Cold boot's goal, in seconds: every process started to every service ready.
 COLD_BOOT_GOAL = 5.0
+# Tracing's cost, with sampling: the share of traces a busy system keeps, and the throughput
+# it should keep of an untraced one's.
+TRACED_SHARE = 0.1
+TRACING_GOAL = 0.95
 
 
 class Unmeasurable(Exception):
@@ -55,28 +59,8 @@ def boot(env: dict[str, str]) -> tuple[dict[str, subprocess.Popen[bytes]], float
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", int(env["GATEWAY_PORT"]))) == 0:
             sys.exit(f"error: something already answers on {gateway}: stop `make dev` first.")
-    environment = {
-        **env,
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "GATEWAY_RATE_LIMIT": "1000000r/s",
-        "GATEWAY_BURST": "1000000",
-    }
-    present = [read_service(folder) for folder in service_folders()]
-    processes = parse_procfile(procfile(present, web_app="chassis.benchmark")).processes
     started = time.monotonic()
-    # Not through honcho: relaying every log line would cost CPU on one side only.
-    system = {
-        name: subprocess.Popen(  # noqa: S602 - Procfile lines are shell commands
-            command,
-            shell=True,
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        for name, command in processes.items()
-    }
+    system = {name: start(command, env) for name, command in bench_processes().items()}
     while not_ready(gateway):
         if (
             any(process.poll() is not None for process in system.values())
@@ -86,6 +70,31 @@ def boot(env: dict[str, str]) -> tuple[dict[str, subprocess.Popen[bytes]], float
             sys.exit("error: the system did not come up; run `make dev` to see why.")
         time.sleep(0.05)
     return system, time.monotonic() - started
+
+
+def bench_processes() -> dict[str, str]:
+    """Procfile.dev's processes, the web ones serving chassis.benchmark: name -> command."""
+    present = [read_service(folder) for folder in service_folders()]
+    return parse_procfile(procfile(present, web_app="chassis.benchmark")).processes
+
+
+def start(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """One process of the bench's system. Not through honcho: relaying every log line would
+    cost CPU on one side only."""
+    return subprocess.Popen(  # noqa: S602 - Procfile lines are shell commands
+        command,
+        shell=True,
+        cwd=PROJECT_DIR,
+        env={
+            **env,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "GATEWAY_RATE_LIMIT": "1000000r/s",
+            "GATEWAY_BURST": "1000000",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def stop(system: dict[str, subprocess.Popen[bytes]]) -> None:
@@ -176,6 +185,52 @@ def cpu_seconds(pid: int) -> float:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     # utime, stime, cutime, cstime are the 14th to 17th fields; [11:15] after the name.
     return times(pid, slice(11, 15)) + sum(times(int(child), slice(11, 13)) for child in children)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tracing_row(env: dict[str, str], catalog: str, arguments: argparse.Namespace) -> Row:
+    """The catalog's cached page from a second catalog web process, traced (exporting to a
+    receiver of its own, TRACED_SHARE of new traces kept), against the untraced one."""
+    sink, port = free_port(), free_port()
+    receiver = start(f"exec python -m chassis_testing.otlp --port {sink} --spans {os.devnull}", env)
+    traced = start(
+        bench_processes()["catalog"],
+        {
+            **env,
+            "CATALOG_PORT": str(port),
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{sink}",
+            "OTEL_TRACES_SAMPLER_ARG": str(TRACED_SHARE),
+        },
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not _answers(f"{url}/health/ready"):
+            if traced.poll() is not None or time.monotonic() > deadline:
+                raise Unmeasurable("the traced catalog did not come up")
+            time.sleep(0.1)
+        requests_per_second(f"{url}{CATALOG_PAGE}", arguments.seconds, arguments.connections, {})
+        return throughput_row(
+            f"tracing on ({TRACED_SHARE:.0%} kept): catalog's cached page, traced / untraced",
+            f"{url}{CATALOG_PAGE}",
+            f"{catalog}{CATALOG_PAGE}",
+            arguments,
+            TRACING_GOAL,
+        )
+    finally:
+        stop({"traced": traced, "receiver": receiver})
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def gateway_rows(
@@ -300,6 +355,10 @@ def http_rows(
                 0.8,
             )
         ],
+    )
+    attempt(
+        "tracing on",
+        lambda: [tracing_row(env, catalog, arguments)],
     )
     attempt(
         "gateway",
