@@ -8,15 +8,20 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
 
 import pika
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
-from chassis.events import Event, subscribers
+from chassis.events import Event, publish, subscribers
 from chassis.events.broker import Topology
+from chassis.models import OutboxMessage
+
+from tests.events import WidgetShipped
 
 
 def broker_url() -> str:
@@ -213,3 +218,18 @@ def topology(events_settings):
         channel = amqp.channel()
         for attempt in (1, 2):
             channel.queue_delete(topology.retry_queue(attempt))
+
+
+def fill_the_bus(topology: Topology, broker_url: str, messages: dict[str, int]) -> None:
+    """Two events in the outbox, unsent for two minutes, and `messages[queue]` messages waiting
+    in each queue: a bus with something in every corner."""
+    with transaction.atomic():
+        publish(WidgetShipped(uuid4(), 1))
+        publish(WidgetShipped(uuid4(), 2))
+    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    with pika.BlockingConnection(pika.URLParameters(broker_url)) as amqp:
+        channel = amqp.channel()
+        channel.confirm_delivery()
+        for queue, count in messages.items():
+            for _ in range(count):
+                channel.basic_publish(topology.redelivery_exchange, queue, b"{}")

@@ -2,20 +2,14 @@
 its queues on the real broker."""
 
 import json
-from datetime import timedelta
 from io import StringIO
-from uuid import uuid4
 
-import pika
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.utils import timezone
 
-from chassis.events import publish, subscribers
-from chassis.models import OutboxMessage
+from chassis.events import subscribers
 
-from tests.events import WidgetShipped
+from tests.conftest import fill_the_bus
 
 
 def bus_status() -> dict:
@@ -40,21 +34,16 @@ def test_a_bus_at_rest_is_all_zero(topology):
 
 @pytest.mark.django_db
 def test_it_counts_the_unsent_the_waiting_the_retrying_and_the_parked(topology, events_settings):
-    with transaction.atomic():
-        publish(WidgetShipped(uuid4(), 1))
-        publish(WidgetShipped(uuid4(), 2))
-    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
-        channel = amqp.channel()
-        channel.confirm_delivery()
-        for queue, count in (
-            (topology.queue, 3),
-            (topology.retry_queue(1), 1),
-            (topology.retry_queue(2), 1),
-            (topology.dead_letter_queue, 2),
-        ):
-            for _ in range(count):
-                channel.basic_publish(topology.redelivery_exchange, queue, b"{}")
+    fill_the_bus(
+        topology,
+        events_settings["BROKER_URL"],
+        {
+            topology.queue: 3,
+            topology.retry_queue(1): 1,
+            topology.retry_queue(2): 1,
+            topology.dead_letter_queue: 2,
+        },
+    )
 
     status = bus_status()
 

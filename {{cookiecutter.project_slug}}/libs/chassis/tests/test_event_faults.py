@@ -29,6 +29,8 @@ from tests.models import Effect
 
 CHASSIS_DIR = Path(__file__).resolve().parent.parent
 SETTINGS = ("--settings", "tests.settings")
+# The chassis and its tests, importable by a process of their own.
+PYTHONPATH = os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)])
 EVENTS = 1200
 
 
@@ -62,7 +64,7 @@ class Worker:
 def worker_env(events_settings: dict, **overrides: str) -> dict[str, str]:
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
+        "PYTHONPATH": PYTHONPATH,
         "DATABASE_URL": database_url_for_tests(),
         "BROKER_URL": events_settings["BROKER_URL"],
         "EVENTS_EXCHANGE": events_settings["EXCHANGE"],

@@ -4,21 +4,14 @@ every Gunicorn worker; the event bus as it is, read from the database and the re
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
-from uuid import uuid4
 
 import httpx
-import pika
 import pytest
-from django.db import transaction
-from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
-from chassis.events import publish
-from chassis.models import OutboxMessage
 from chassis_testing import ServiceProcess, eventually, free_port
 
-from tests.events import WidgetShipped
+from tests.conftest import fill_the_bus
 
 ME = "/api/sample/me/"
 
@@ -43,14 +36,9 @@ def scrape(client) -> dict:
     return samples(response.content.decode())
 
 
-@pytest.fixture(autouse=True)
-def _a_bus_of_the_tests_own(request):
-    """Scrapes read the event queues: the test's own, never a running system's."""
-    if "client" in request.fixturenames:
-        request.getfixturevalue("topology")
-
-
+# Each scrape reads the event queues: the test's own (topology), never a running system's.
 @pytest.mark.django_db
+@pytest.mark.usefixtures("topology")
 def test_requests_are_counted_by_route_and_status_and_timed(client):
     unmatched = {"route": "unmatched", "method": "GET", "status": "404"}
     refused = {"route": "api/sample/me/", "method": "GET", "status": "401"}
@@ -83,6 +71,7 @@ def test_requests_are_counted_by_route_and_status_and_timed(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("topology")
 def test_a_requests_queries_are_timed(client):
     before = value(scrape(client), "db_query_duration_seconds_count")
     client.get("/api/sample/effects/")
@@ -96,15 +85,9 @@ def test_the_bus_shows_unsent_events_their_age_and_parked_ones(client, topology,
     assert value(at_rest, "events_dead_letters") == 0
     assert value(at_rest, "events_queue_consumers") == 0
 
-    with transaction.atomic():
-        publish(WidgetShipped(uuid4(), 1))
-        publish(WidgetShipped(uuid4(), 2))
-    OutboxMessage.objects.update(created_at=timezone.now() - timedelta(minutes=2))
-    with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
-        channel = amqp.channel()
-        channel.confirm_delivery()
-        channel.basic_publish(topology.redelivery_exchange, topology.dead_letter_queue, b"{}")
-        channel.basic_publish(topology.redelivery_exchange, topology.queue, b"{}")
+    fill_the_bus(
+        topology, events_settings["BROKER_URL"], {topology.dead_letter_queue: 1, topology.queue: 1}
+    )
     scraped = scrape(client)
 
     assert value(scraped, "events_outbox_unsent") == 2

@@ -19,7 +19,7 @@ from chassis_testing.otlp import TraceReceiver
 
 from tests.events import WidgetShipped
 from tests.models import Effect
-from tests.test_event_faults import CHASSIS_DIR, SETTINGS, Worker, worker_env
+from tests.test_event_faults import CHASSIS_DIR, PYTHONPATH, SETTINGS, Worker, worker_env
 
 EVENTS = 5
 SHIP_WIDGETS = f"""
@@ -52,9 +52,6 @@ print(
 WHAT_IS_IMPORTED = """
 import sys
 
-import django
-
-django.setup()
 from chassis.events import consumer, outbox, relay  # noqa: F401
 
 # redis-py imports OpenTelemetry's metrics API wherever the SDK is installed; the tracing SDK and
@@ -71,7 +68,13 @@ def trace_receiver():
     receiver.close()
 
 
+def exporting_to(receiver: TraceReceiver) -> dict[str, str]:
+    """A process's environment that traces it into `receiver`, each span within 50 ms."""
+    return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50"}
+
+
 def django_shell(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`code`, run by Django's shell on the tests' settings."""
     return subprocess.run(
         [sys.executable, "-m", "django", "shell", "--command", code, *SETTINGS],
         cwd=CHASSIS_DIR,
@@ -83,15 +86,16 @@ def django_shell(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     )
 
 
+def last_line(shell: subprocess.CompletedProcess[str]) -> str:
+    """What the shell's code printed last: the shell first says what it imported."""
+    return shell.stdout.splitlines()[-1]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_events_trace_runs_from_its_publisher_through_send_and_processing(
     events_settings, trace_receiver, tmp_path
 ):
-    env = worker_env(
-        events_settings,
-        OTEL_EXPORTER_OTLP_ENDPOINT=trace_receiver.endpoint,
-        OTEL_BSP_SCHEDULE_DELAY="50",
-    )
+    env = worker_env(events_settings, **exporting_to(trace_receiver))
     relay = Worker("relay_events", env, tmp_path / "relay.log", "--consume")
     relay.start()
     try:
@@ -142,16 +146,12 @@ def test_probes_and_scrapes_of_any_host_are_answered_untraced_and_requests_are_t
 ):
     """Supervisors probe health, and Prometheus scrapes, with hosts the service does not serve,
     every few seconds: they are answered, and not traced."""
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
-        "OTEL_EXPORTER_OTLP_ENDPOINT": trace_receiver.endpoint,
-        "OTEL_BSP_SCHEDULE_DELAY": "50",
-    }
-    answered = django_shell(ASK_AS_A_PROBE_AND_AS_A_CLIENT, env)
+    answered = django_shell(
+        ASK_AS_A_PROBE_AND_AS_A_CLIENT,
+        {**os.environ, "PYTHONPATH": PYTHONPATH, **exporting_to(trace_receiver)},
+    )
 
-    # The last line: Django's shell first says what it imported.
-    assert answered.stdout.splitlines()[-1].split() == ["200", "200", "401"], answered.stderr
+    assert last_line(answered).split() == ["200", "200", "401"], answered.stderr
     spans = eventually(trace_receiver.spans, timeout=10)
     assert [(span.name, span.kind) for span in spans] == [("GET api/sample/me/", "server")]
 
@@ -162,21 +162,8 @@ def test_probes_and_scrapes_of_any_host_are_answered_untraced_and_requests_are_t
     ids=["no endpoint", "disabled"],
 )
 def test_an_untraced_process_sets_up_no_tracing(setting):
-    env = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
-    env = {
-        **env,
-        "PYTHONPATH": os.pathsep.join([str(CHASSIS_DIR / "src"), str(CHASSIS_DIR)]),
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        **setting,
-    }
-    imported = subprocess.run(
-        [sys.executable, "-c", WHAT_IS_IMPORTED],
-        cwd=CHASSIS_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    untraced = {name: value for name, value in os.environ.items() if not name.startswith("OTEL_")}
 
-    assert imported.stdout.strip() == "[]"
+    imported = django_shell(WHAT_IS_IMPORTED, {**untraced, "PYTHONPATH": PYTHONPATH, **setting})
+
+    assert last_line(imported) == "[]"

@@ -122,7 +122,8 @@ class EventBus(Collector):
     logged), so that the rest of the scrape still arrives."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from chassis.management.commands.bus_status import outbox_status, queue_depths
+        # Here, not at the top: the models it reads are not loaded when this module is.
+        from chassis.events.status import outbox_status, queue_depths
 
         name = service()
         try:

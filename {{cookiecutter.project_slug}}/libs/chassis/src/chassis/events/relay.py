@@ -37,7 +37,6 @@ take such a duplicate in their stride, their inbox skips what they have seen.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -55,7 +54,7 @@ from psycopg import sql
 
 from chassis import tracing
 from chassis.events import broker
-from chassis.events.envelope import CONTENT_TYPE
+from chassis.events.envelope import CONTENT_TYPE, Event
 from chassis.events.outbox import NOTIFY_CHANNEL
 from chassis.heartbeat import beat
 from chassis.models import OutboxMessage
@@ -150,11 +149,6 @@ PENDING = sql.SQL(
     " AND sequence <> ALL(%s) ORDER BY sequence LIMIT %s"
 ).format(_OUTBOX)
 MARK_SENT = sql.SQL("UPDATE {} SET sent_at = now() WHERE sequence = ANY(%s)").format(_OUTBOX)
-
-
-def _trace_context(body: bytes) -> dict[str, str | None]:
-    envelope = json.loads(body)
-    return {name: envelope.get(name) for name in tracing.TRACE_CONTEXT}
 
 
 class _Publisher:
@@ -265,14 +259,14 @@ class _Publisher:
                 type=event_type,
             )
             exchange = self.relay.topology.exchange
-            if tracing.ENABLED:
-                self.sending[self.next_tag + 1] = tracing.start_sending(
-                    event_type, str(event_id), exchange, _trace_context(body)
-                )
             self.channel.basic_publish(exchange, event_type, body, properties)
             self.next_tag += 1
             self.unconfirmed[self.next_tag] = sequence
             self.in_flight.add(sequence)
+            if tracing.ENABLED:
+                self.sending[self.next_tag] = tracing.start_sending(
+                    event_type, str(event_id), exchange, Event.from_json(body).trace_context
+                )
 
     def on_confirm(self, frame: Method) -> None:
         method = frame.method

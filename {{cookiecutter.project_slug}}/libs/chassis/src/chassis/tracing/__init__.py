@@ -62,7 +62,7 @@ def start(*, service: str, version: str, runs_celery: bool) -> None:
         provider.start(service=service, version=version, runs_celery=runs_celery)
 
 
-def context_of_current_span() -> dict[str, str]:
+def _context_of_current_span() -> dict[str, str]:
     """The current span's context as an event envelope carries it (``traceparent`` and, when
     there is one, ``tracestate``); nothing when tracing is off."""
     if not ENABLED:
@@ -94,7 +94,7 @@ def creating_event(event_type: str, event_id: str, exchange: str) -> Iterator[di
         kind=trace.SpanKind.PRODUCER,
         attributes=_messaging(event_type, event_id, exchange, "create"),
     ):
-        yield context_of_current_span()
+        yield _context_of_current_span()
 
 
 def start_sending(

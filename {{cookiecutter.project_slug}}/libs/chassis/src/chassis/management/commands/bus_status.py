@@ -4,61 +4,27 @@
 
 ``outbox``: the events committed but not yet published, and how long the oldest has waited.
 ``queue`` (a service that subscribes to events; else null): the events waiting in its queue,
-waiting out a retry, and parked in its dead-letter queue, and its consumers. All zero is a bus at rest: what
-`make load` reads once the load is over, and what an operator reads when events seem stuck.
+waiting out a retry, and parked in its dead-letter queue, and its consumers. All zero is a
+bus at rest: what `make load` reads once the load is over, and what an operator reads when
+events seem stuck.
 """
 
 from __future__ import annotations
 
 import json
 
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count, Min
-from django.utils import timezone
 
-from chassis.events import subscribers
-from chassis.events.broker import Topology
-from chassis.models import OutboxMessage
-from chassis.queues import queue_statuses
+from chassis.events.status import outbox_status, queue_depths
 
 
 class Command(BaseCommand):
     help = __doc__.splitlines()[0]
 
     def handle(self, *args: object, **options: object) -> None:
-        self.stdout.write(json.dumps({"outbox": outbox_status(), "queue": queue_depths()}))
-
-
-def outbox_status() -> dict[str, float | int | None]:
-    unsent = OutboxMessage.objects.filter(sent_at=None).aggregate(
-        count=Count("sequence"), oldest=Min("created_at")
-    )
-    oldest = unsent["oldest"]
-    return {
-        "unsent": unsent["count"],
-        "oldest_unsent_seconds": None
-        if oldest is None
-        else round((timezone.now() - oldest).total_seconds(), 3),
-    }
-
-
-def queue_depths() -> dict[str, str | int] | None:
-    if not subscribers.handlers():
-        return None
-    if not (url := settings.EVENTS["BROKER_URL"]):
-        raise CommandError("Set BROKER_URL to the RabbitMQ URL events are consumed from.")
-    topology = Topology.from_settings()
-    retries = [
-        topology.retry_queue(attempt) for attempt in range(1, len(topology.retry_delays) + 1)
-    ]
-    queue, dead_letters, *retrying = queue_statuses(
-        url, [topology.queue, topology.dead_letter_queue, *retries]
-    )
-    return {
-        "name": topology.queue,
-        "waiting": queue.message_count,
-        "consumers": queue.consumer_count,
-        "retrying": sum(status.message_count for status in retrying),
-        "dead_letters": dead_letters.message_count,
-    }
+        try:
+            queue = queue_depths()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(json.dumps({"outbox": outbox_status(), "queue": queue}))
