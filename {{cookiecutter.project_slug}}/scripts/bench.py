@@ -34,7 +34,14 @@ from honcho.environ import parse_procfile
 
 from scripts import bench_events
 from scripts.bench_table import Ratio, Row, table
-from scripts.native import PROJECT_DIR, MissingServer, not_ready, project_env, services
+from scripts.native import (
+    PROJECT_DIR,
+    MissingServer,
+    answers,
+    not_ready,
+    project_env,
+    services,
+)
 from scripts.processes import procfile, read_service, service_folders
 from scripts.seed import Seeding, Shop, seed
 
@@ -210,7 +217,7 @@ def tracing_row(env: dict[str, str], catalog: str, arguments: argparse.Namespace
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        while not _answers(f"{url}/health/ready"):
+        while not answers(f"{url}/health/ready"):
             if traced.poll() is not None or time.monotonic() > deadline:
                 raise Unmeasurable("the traced catalog did not come up")
             time.sleep(0.1)
@@ -224,13 +231,6 @@ def tracing_row(env: dict[str, str], catalog: str, arguments: argparse.Namespace
         )
     finally:
         stop({"traced": traced, "receiver": receiver})
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def gateway_rows(

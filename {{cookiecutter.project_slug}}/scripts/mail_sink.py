@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
-import threading
 from email import message_from_bytes, policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 
-from scripts.native import PROJECT_DIR
+from scripts.native import PROJECT_DIR, stop_requested
 
 MAILDIR = PROJECT_DIR / ".run" / "mail"
 
@@ -38,9 +36,7 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     port = int(os.environ.get("MAIL_PORT", "1025"))
     MAILDIR.parent.mkdir(parents=True, exist_ok=True)
-    stopping = threading.Event()
-    for stop in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop, lambda *_: stopping.set())
+    stopping = stop_requested()
     controller = Controller(LoggingMailbox(MAILDIR), hostname="127.0.0.1", port=port)
     controller.start()
     logger.info("Catching mail on 127.0.0.1:%d into %s", port, MAILDIR.relative_to(PROJECT_DIR))

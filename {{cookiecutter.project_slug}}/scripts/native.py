@@ -167,12 +167,19 @@ def answers(url: str) -> bool:
         return False
 
 
-def announce(env: dict[str, str], timeout: float = 120) -> int:
-    """Once every service is ready: seed demo data as SEED says, then say where everything is;
-    then stay until stopped."""
+def stop_requested() -> threading.Event:
+    """Set once this process is asked to stop (Ctrl-C, or SIGTERM from honcho): what a process
+    of a native run that only waits waits on."""
     stopping = threading.Event()
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, lambda *_: stopping.set())
+    return stopping
+
+
+def announce(env: dict[str, str], timeout: float = 120) -> int:
+    """Once every service is ready: seed demo data as SEED says, then say where everything is;
+    then stay until stopped."""
+    stopping = stop_requested()
     gateway = f"http://127.0.0.1:{env['GATEWAY_PORT']}"
     deadline = time.monotonic() + timeout
     while (waiting := not_ready(gateway)) and time.monotonic() < deadline:

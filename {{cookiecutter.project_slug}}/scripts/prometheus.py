@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
-import threading
 
+from scripts.native import stop_requested
 from scripts.project import PROJECT_DIR, services
 
 RUN_DIR = PROJECT_DIR / ".run" / "prometheus"
 RULES = PROJECT_DIR / "deploy" / "prometheus" / "rules.yml"
-# Every service answers the same job: the rules and their tests name it so.
+# The job every service is scraped as: the `job` label of the alerts' `up` series.
 JOB = "services"
 SCRAPE_SECONDS = 5
 
@@ -40,10 +39,7 @@ def main() -> int:
     prometheus = shutil.which("prometheus")
     if prometheus is None:
         print("Prometheus is not installed: `make machine` installs it. Running without it.")
-        stopping = threading.Event()
-        for stop in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(stop, lambda *_: stopping.set())
-        stopping.wait()
+        stop_requested().wait()
         return 0
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     configuration = RUN_DIR / "prometheus.yml"
