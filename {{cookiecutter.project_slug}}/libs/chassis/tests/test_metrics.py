@@ -3,15 +3,24 @@ every Gunicorn worker; the event bus as it is, read from the database and the re
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
+from uuid import uuid4
 
 import httpx
+import pika
 import pytest
+from django.db import transaction
 from prometheus_client.parser import text_string_to_metric_families
 
+from chassis import metrics
+from chassis.events import publish
+from chassis.events.consumer import Consumer
+from chassis.events.relay import Relay
 from chassis_testing import ServiceProcess, eventually, free_port
 
 from tests.conftest import fill_the_bus
+from tests.events import WidgetShipped
 
 ME = "/api/sample/me/"
 
@@ -165,3 +174,44 @@ def _answers(url: str) -> bool:
         return httpx.get(url).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relay_and_consumer_count_what_they_publish_and_settle(
+    events_settings, topology, in_thread, tmp_path, monkeypatch
+):
+    events_settings["RETRY_DELAYS"] = [1, 2]  # the last one parks in seconds
+    monkeypatch.setenv("METRICS_TARGETS_DIR", str(tmp_path))
+    stop_serving = metrics.serve("relay")
+    try:
+        # Where a native run's Prometheus finds it.
+        [target] = json.loads((tmp_path / "sample-relay.json").read_text())
+        assert target["labels"] == {"process": "relay"}
+        url = f"http://{target['targets'][0]}/metrics"
+        before = samples(httpx.get(url).text)
+
+        in_thread(Relay)
+        in_thread(Consumer)
+        with transaction.atomic():
+            handled = [publish(WidgetShipped(uuid4(), number)) for number in (1, 2)]
+            publish(WidgetShipped(uuid4(), 3, fail="always"))
+
+        def moved(name: str, **labels: str) -> float:
+            return value(samples(httpx.get(url).text), name, **labels) - value(
+                before, name, **labels
+            )
+
+        eventually(lambda: moved("events_consumed_total", outcome="parked") == 1, timeout=30)
+        # Delivered again, as after a relay lost its confirms.
+        with pika.BlockingConnection(pika.URLParameters(events_settings["BROKER_URL"])) as amqp:
+            amqp.channel().basic_publish(topology.exchange, handled[0].type, handled[0].to_json())
+        eventually(lambda: moved("events_consumed_total", outcome="duplicate") == 1)
+        assert moved("events_published_total") == 3
+        assert moved("events_consumed_total", outcome="handled") == 2
+        assert moved("events_consumed_total", outcome="retried") == 2
+    finally:
+        stop_serving()
+
+    assert list(tmp_path.iterdir()) == [], "the target outlived the process's metrics"
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url)

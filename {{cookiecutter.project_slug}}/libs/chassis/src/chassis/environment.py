@@ -125,6 +125,17 @@ CHASSIS = (
     ),
     variable("OTEL_TRACES_SAMPLER_ARG", "tunable", "The share of new traces kept (1)."),
     variable("OTEL_SDK_DISABLED", "tunable", "true: no tracing, even with an endpoint."),
+    # Read by chassis.metrics.serve, in the processes that answer no HTTP of their own.
+    variable(
+        "METRICS_PORT",
+        "tunable",
+        "The port a relay, consumer or Celery worker answers /metrics on (none unless set).",
+    ),
+    variable(
+        "METRICS_TARGETS_DIR",
+        "tunable",
+        "Natively: such a process answers on a free loopback port, named in a file here.",
+    ),
 )
 
 # Read by the release job alone (manage.py release), which makes the service's two database

@@ -9,7 +9,10 @@ What it holds, each labelled with the service's name:
 - the event bus, read when scraped: the outbox's unsent events and the age of
   the oldest, and for a service that subscribes, its queue's waiting events,
   those waiting out a retry, those parked in the dead-letter queue, and how
-  many consumers it has.
+  many consumers it has;
+- what the processes that serve no HTTP did, each on a port of its own (see
+  :func:`serve`): events the relay published, events the consumer settled by
+  outcome (handled, duplicate, retried, parked), Celery tasks by outcome.
 
 ``/metrics`` is answered before anything else reads the request, as the health
 checks are, so that a scraper needs no host name the service knows. The gateway
@@ -21,10 +24,12 @@ chassis.gunicorn), so that a scrape, whichever worker answers it, counts all.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +42,7 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -63,6 +69,20 @@ QUERY_SECONDS = Histogram(
 )
 CACHE_LOOKUPS = Counter(
     "cache_lookups", "Read cache lookups, by outcome.", ["service", "cache", "outcome"]
+)
+EVENTS_PUBLISHED = Counter(
+    "events_published", "Events the relay published and the broker confirmed.", ["service"]
+)
+EVENTS_CONSUMED = Counter(
+    "events_consumed",
+    "Events the consumer settled, by outcome: handled, duplicate (handled before), retried"
+    " (sent to wait out a delay), parked (in the dead-letter queue).",
+    ["service", "outcome"],
+)
+TASKS = Counter(
+    "celery_tasks",
+    "Celery tasks a worker ran, by task and outcome (Celery's state: success, failure, retry).",
+    ["service", "task", "outcome"],
 )
 
 
@@ -101,13 +121,53 @@ class MetricsMiddleware:
 
 
 def exposition() -> bytes:
+    registry = _counted()
+    registry.register(EventBus())
+    return generate_latest(registry)
+
+
+def _counted() -> CollectorRegistry:
+    """What the processes counted: this one's, or all those counting in files (Gunicorn's
+    workers, a Celery worker's pool)."""
     registry = CollectorRegistry()
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
         MultiProcessCollector(registry)
     else:
         registry.register(_ThisProcess())
-    registry.register(EventBus())
-    return generate_latest(registry)
+    return registry
+
+
+def serve(process: str) -> Callable[[], None]:
+    """Answer ``/metrics`` for this `process` (a relay, a consumer, a Celery worker: one with no
+    web server of its own) from a thread, where the environment asks for it; returns what stops
+    it. The bus's state is left to the web process's ``/metrics``, read once.
+
+    ``METRICS_PORT`` (Compose and Kubernetes, where each container has its own address) is the
+    port, on every address. ``METRICS_TARGETS_DIR`` (a native run, where a service's processes
+    share the machine's) asks for any free loopback port instead, which the process names in a
+    file there for Prometheus to find (its file-based discovery), and removes as it stops.
+    """
+    port, targets = os.environ.get("METRICS_PORT"), os.environ.get("METRICS_TARGETS_DIR")
+    if not (port or targets):
+        return lambda: None
+    address = ("127.0.0.1", 0) if targets else ("0.0.0.0", int(port))  # noqa: S104 - a container's
+    server, thread = start_http_server(address[1], address[0], registry=_counted())
+    listening = f"127.0.0.1:{server.server_port}" if targets else f"{address[0]}:{address[1]}"
+    logger.info("Metrics of the %s on http://%s/metrics", process, listening)
+    target = Path(targets, f"{service()}-{process}.json") if targets else None
+    if target is not None:
+        written = target.with_suffix(".tmp")
+        written.write_text(json.dumps([{"targets": [listening], "labels": {"process": process}}]))
+        written.rename(target)  # whole or absent, for a reader at any moment
+
+    def stop() -> None:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    return stop
 
 
 class _ThisProcess(Collector):

@@ -30,6 +30,7 @@ The rules, and why:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,13 @@ from typing import Any
 import environ
 from celery import Celery
 from celery.beat import PersistentScheduler
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import (
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_shutdown,
+)
 from celery.utils.time import get_exponential_backoff_interval
 from django.utils.module_loading import module_has_submodule
 from django_guid import clear_guid, get_guid, set_guid
@@ -150,5 +157,24 @@ def _adopt_the_correlation_id(task: Any, **_: object) -> None:
 
 
 @task_postrun.connect
-def _forget_the_correlation_id(**_: object) -> None:
+def _count_and_forget_the_correlation_id(task: Any, state: str | None = None, **_: object) -> None:
+    from chassis import metrics
+
+    metrics.TASKS.labels(metrics.service(), task.name, (state or "unknown").lower()).inc()
     clear_guid()
+
+
+_stop_serving: list[Callable[[], None]] = []
+
+
+@worker_init.connect
+def _serve_metrics(**_: object) -> None:
+    from chassis import metrics
+
+    _stop_serving.append(metrics.serve("worker"))
+
+
+@worker_shutdown.connect
+def _stop_serving_metrics(**_: object) -> None:
+    for stop in _stop_serving:
+        stop()

@@ -54,7 +54,7 @@ from django.utils import timezone
 from django_guid import clear_guid, set_guid
 from pika.adapters.blocking_connection import BlockingChannel
 
-from chassis import broker_access, tracing
+from chassis import broker_access, metrics, tracing
 from chassis.events import broker
 from chassis.events.envelope import Event, InvalidEvent
 from chassis.events.relay import Backoff
@@ -85,6 +85,10 @@ class Consumer:
         self.upkeep_seconds = settings.EVENTS["UPKEEP_SECONDS"]
         self.inbox_retention = timedelta(days=settings.EVENTS["INBOX_RETENTION_DAYS"])
         self.upkeep_due = 0.0
+        self.consumed = {
+            outcome: metrics.EVENTS_CONSUMED.labels(metrics.service(), outcome)
+            for outcome in ("handled", "duplicate", "retried", "parked")
+        }
 
     def run(self) -> None:
         """Consume until stopped, surviving broker and database outages."""
@@ -214,11 +218,13 @@ class Consumer:
     def _apply(self, events: list[Event]) -> None:
         """Run the handlers of `events` that are not in the inbox yet, in one transaction."""
         outside = tracing.current()
+        duplicates = 0
         with transaction.atomic():
             first_time = _record_in_inbox(events)
             for event in events:
                 if event.id not in first_time:
                     logger.info("Skipping %s %s: handled already", event.type, event.id)
+                    duplicates += 1
                     continue
                 first_time.discard(event.id)  # the same event twice in one batch
                 correlation_id = event.correlationid or event.id
@@ -235,6 +241,8 @@ class Consumer:
                     finally:
                         clear_guid()
             transaction.on_commit(partial(_resume, None, outside))
+        self.consumed["handled"].inc(len(events) - duplicates)
+        self.consumed["duplicate"].inc(duplicates)
 
     def _retry_or_park(
         self,
@@ -263,6 +271,7 @@ class Consumer:
             persistent_copy(properties, headers),
             mandatory=True,
         )
+        self.consumed["retried"].inc()
 
     def _park(
         self,
@@ -286,6 +295,7 @@ class Consumer:
             persistent_copy(properties, headers),
             mandatory=True,
         )
+        self.consumed["parked"].inc()
 
 
 def _resume(correlation_id: str | None, trace_context: tracing.Context | None) -> None:

@@ -52,7 +52,7 @@ from pika.channel import Channel
 from pika.frame import Method
 from psycopg import sql
 
-from chassis import tracing
+from chassis import metrics, tracing
 from chassis.events import broker
 from chassis.events.envelope import CONTENT_TYPE, Event
 from chassis.events.outbox import NOTIFY_CHANNEL
@@ -90,6 +90,7 @@ class Relay:
         self.poll_seconds = events["RELAY_POLL_SECONDS"]
         self.retention = timedelta(days=events["OUTBOX_RETENTION_DAYS"])
         self.backoff = Backoff()
+        self.published = metrics.EVENTS_PUBLISHED.labels(metrics.service())
 
     def run(self) -> None:
         """Relay until stopped, surviving broker and database outages."""
@@ -287,6 +288,7 @@ class _Publisher:
             if not self.confirmed:
                 self.amqp.ioloop.call_later(MARK_SECONDS, lambda: self._guarded(self._mark_sent))
             self.confirmed += sequences
+            self.relay.published.inc(len(sequences))
             if self.backlog:  # the window has room again
                 self.publish_soon()
         elif sequences:

@@ -32,7 +32,11 @@ def run_events_roles(*roles: type[Role]) -> None:
     One role ending, by an error or otherwise, stops the others and the process: a process is
     whole or gone, never half alive, so that what supervises it (honcho, Compose, Kubernetes)
     sees it go and starts it again. Its error is raised here, and the process exits with 1.
+    The process's metrics are served meanwhile (see chassis.metrics.serve), under the name of
+    its first role.
     """
+    from chassis import metrics
+
     if not settings.EVENTS["BROKER_URL"]:
         raise CommandError("Set BROKER_URL to the RabbitMQ URL of this service's events.")
     stop = threading.Event()
@@ -49,11 +53,13 @@ def run_events_roles(*roles: type[Role]) -> None:
             stop.set()
 
     threads = [threading.Thread(target=run, args=[role], name=role.__name__) for role in roles]
+    stop_serving = metrics.serve(roles[0].__name__.lower())
     for thread in threads:
         thread.start()
     # The signal handlers run in this thread, which must therefore wait interruptibly.
     stop.wait()
     for thread in threads:
         thread.join()
+    stop_serving()
     if errors:
         raise errors[0]
