@@ -24,6 +24,7 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 # What the answers imply (local_extensions.py works it out once, for every template).
 FACTS = json.loads(r"""{{ project_facts(cookiecutter).as_dict() | tojson }}""")
 SKELETON = Path(".service-skeleton")
+OBSERVABILITY = Path("deploy/observability")
 SERVICES_DIR = Path("services")
 SYSTEM_TESTS = Path("tests/system")
 KEYCLOAK_REALM = Path("deploy/keycloak")
@@ -99,9 +100,22 @@ def remove_kubernetes_unless_chosen() -> None:
     if ANSWERS["use_kubernetes"] == "yes":
         return
     shutil.rmtree("deploy/k8s")
+    for component in ("kustomization.yaml", "kubernetes.yaml"):
+        (OBSERVABILITY / component).unlink(missing_ok=True)
     for path in (KEYCLOAK_REALM / "kustomization.yaml", KEYCLOAK_REALM / "keycloak.yaml"):
         path.unlink(missing_ok=True)
     Path("scripts/k8s_secrets.py").unlink()
+
+
+def remove_observability_stack_unless_chosen() -> None:
+    """The stack goes; the alert rules stay, for the native run's Prometheus and `make lint`."""
+    if ANSWERS["observability"] == "yes":
+        return
+    for path in OBSERVABILITY.iterdir():
+        if path.is_dir() and path.name != "prometheus":
+            shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
 
 
 def remove_unused_ci_pipelines() -> None:
@@ -178,6 +192,7 @@ def main() -> None:
     remove_unused_chassis_modules()
     remove_unused_system_tests()
     remove_kubernetes_unless_chosen()
+    remove_observability_stack_unless_chosen()
     remove_unused_ci_pipelines()
     remove_frontend_unless_chosen()
     remove_keycloak_realm_unless_chosen()

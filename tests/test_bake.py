@@ -15,9 +15,10 @@ from tests.conftest import COMPOSE, run, services_of, text_files
 from tests.variants import VARIANTS
 
 # Jinja left unrendered, or a reference to an answer that was never replaced. GitHub
-# Actions' own expressions, ${{ ... }}, and the templates of Prometheus's alerts,
-# {{ $labels.x }}, are meant to be there.
-DEBRIS = re.compile(r"(?<!\$)\{\{(?! \$)|\{%|\{#|cookiecutter\.")
+# Actions' own expressions, ${{ ... }}, the templates of Prometheus's alerts,
+# {{ $labels.x }}, and the legends of Grafana's panels, {{route}} (this template's own
+# expressions have spaces inside their braces), are meant to be there.
+DEBRIS = re.compile(r"(?<!\$)\{\{(?! \$|[a-z_]+\}\})|\{%|\{#|cookiecutter\.")
 YAMLLINT_CONFIG = json.dumps(
     {
         "extends": "default",
@@ -115,12 +116,15 @@ def test_prometheus_rules_pass_promtool_and_their_tests(bakery):
     run(["make", "lint-rules"], cwd=bakery.project(default))
 
 
-def test_dockerfiles_pass_hadolint(baked):
+def test_dockerfiles_pass_hadolint(baked, variant):
     dockerfiles = sorted(baked.rglob("Dockerfile"))
     system_suite = ["tests/system/Dockerfile"] if (baked / "frontend").exists() else []  # it needs Chromium
+    collector = (
+        ["deploy/observability/otel-collector/Dockerfile"] if variant.answers.get("observability") != "no" else []
+    )
     # One image for every service, and the gateway's.
     assert [str(path.relative_to(baked)) for path in dockerfiles] == sorted(
-        ["gateway/Dockerfile", "services/Dockerfile", *system_suite]
+        ["gateway/Dockerfile", "services/Dockerfile", *system_suite, *collector]
     )
     run(["hadolint", *dockerfiles], cwd=baked)
 
@@ -286,8 +290,22 @@ def test_without_kubernetes_nothing_of_it_is_left(bakery):
     (variant,) = [variant for variant in VARIANTS if variant.id == "no-kubernetes"]
     project = bakery.project(variant)
 
-    # What deploy/ keeps is Prometheus's rules, which Compose and a native run use too.
-    assert sorted(path.name for path in (project / "deploy").iterdir()) == ["prometheus"]
+    # What deploy/ keeps is where to see the system in Compose, and the rules a native run uses too.
+    assert sorted(path.name for path in (project / "deploy").iterdir()) == ["observability"]
+    assert not list((project / "deploy/observability").glob("*kubernetes*"))
+    assert not (project / "deploy/observability/kustomization.yaml").exists()
     assert list(project.glob("services/*/k8s")) == []
     assert not (project / "scripts/k8s_secrets.py").exists()
     assert "k8s" not in (project / "Makefile").read_text()
+
+
+def test_every_script_is_run_as_a_module(baked):
+    """A script run by its path (python scripts/x.py) finds no sibling of scripts.* to import:
+    every recipe, pipeline and instruction runs them with -m, from the project's root."""
+    where = [baked / "Makefile", baked / "README.md", *baked.glob(".github/**/*.yml"), *baked.glob(".gitlab-ci.yml")]
+    offenders = [
+        f"{relative(baked, path)}: {match}"
+        for path in where
+        for match in re.findall(r"python3?\S* (?:\./)?scripts/\S+\.py", path.read_text())
+    ]
+    assert offenders == []

@@ -118,7 +118,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
             result = run(suite, cwd=project, env={"GATEWAY_URL": gateway})
             if grows:  # the load test's journey of a plain service, with the shop's around it
                 load = run(["python", "-m", "scripts.load", "--users", "10", "--seconds", "15"], cwd=project, env=env)
-                scraped = scrape_every_service(project)
+                scraped = scrape_every_process(project)
                 watched = what_prometheus_watches(project)
     finally:
         run(["python", "-m", "scripts.provision", "--teardown"], cwd=project, env=env)
@@ -139,14 +139,18 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert "inventory heard of user" in system.output()
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
-        assert re.search(r"Traces    OTLP to http://127\.0\.0\.1:\d+\n", system.output())
+        assert re.search(r"Traces +OTLP to http://127\.0\.0\.1:\d+\n", system.output())
         assert_an_order_is_traced_from_the_gateway_to_its_email(project, system.output())
-        assert_the_rules_watch_what_the_services_expose(project, scraped)
+        assert_the_rules_and_dashboards_watch_what_the_processes_expose(project, scraped)
         targets, rule_groups, alerts = watched
-        assert [target["health"] for target in targets] == ["up"] * len(services_of(project)), targets
+        # Each web process, and each process that serves its own metrics, found by its file.
+        assert [target["health"] for target in targets] == ["up"] * len(scraped), targets
+        found = sorted(target["labels"].get("process", "web") for target in targets)
+        assert found.count("relay") == found.count("web") == len(services_of(project)), found
+        assert found.count("worker") == len(list(project.glob("services/*/*/tasks.py"))), found
         assert sorted(rule_groups) == ["events", "requests"]
         assert alerts == [], alerts  # a healthy system alarms no one
-        assert re.search(r"Alerts    Prometheus, http://127\.0\.0\.1:\d+/alerts\n", system.output())
+        assert re.search(r"Alerts +Prometheus, http://127\.0\.0\.1:\d+/alerts\n", system.output())
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
 
@@ -212,38 +216,62 @@ def what_prometheus_watches(project):
     return targets, [group["name"] for group in groups], alerts
 
 
-def scrape_every_service(project):
-    """Each service's /metrics, read at its own port as Prometheus reads it: its samples."""
+def scrape_every_process(project):
+    """Each process's /metrics, read as Prometheus reads it: each web process at its service's
+    port, each of the others where its target file says (scripts.prometheus); their samples, by
+    the process (the service, or the file's name: orders-relay)."""
     ports = dotenv_values(project / ".env")
+    addresses = {service: f"127.0.0.1:{ports[f'{service.upper()}_PORT']}" for service in services_of(project)}
+    for path in (project / ".run/prometheus/targets").glob("*.json"):
+        ((address,),) = [group["targets"] for group in json.loads(path.read_text())]
+        addresses[path.stem] = address
     return {
-        service: [
+        process: [
             sample
-            for family in text_string_to_metric_families(
-                httpx.get(f"http://127.0.0.1:{ports[f'{service.upper()}_PORT']}/metrics").text
-            )
+            for family in text_string_to_metric_families(httpx.get(f"http://{address}/metrics").text)
             for sample in family.samples
         ]
-        for service in services_of(project)
+        for process, address in addresses.items()
     }
 
 
-# A metric's name in a rule's expression (a recording rule's own, with its colons, is not one).
-METRIC = re.compile(r"(?<![:\w])(?:http|events|db|cache)_\w+(?![:\w])")
+# A metric's name in a rule's expression or a panel's query (a recording rule's own, with its
+# colons, is not one).
+METRIC = re.compile(r"(?<![:\w])(?:http|events|db|cache|celery)_\w+(?![:\w])")
 
 
-def assert_the_rules_watch_what_the_services_expose(project, scraped):
-    """Every metric an alert or a recording rule reads is one the services expose, and the
-    system suite's orders are counted under their route."""
-    groups = yaml.safe_load((project / "deploy/prometheus/rules.yml").read_text())["groups"]
-    read = {name for group in groups for rule in group["rules"] for name in METRIC.findall(rule["expr"])}
+def assert_the_rules_and_dashboards_watch_what_the_processes_expose(project, scraped):
+    """Every metric an alert, a recording rule or a dashboard reads is one the processes expose,
+    and the system suite's order moved what it should: its request, its events published and
+    handled, its e-mail's task."""
+    observability = project / "deploy/observability"
+    groups = yaml.safe_load((observability / "prometheus/rules.yml").read_text())["groups"]
+    queries = [rule["expr"] for group in groups for rule in group["rules"]]
+    dashboards = sorted(observability.glob("grafana/dashboards/*.json"))
+    assert dashboards, "no dashboard to check"
+    for path in dashboards:
+        queries += [target["expr"] for panel in json.loads(path.read_text())["panels"] for target in panel["targets"]]
+    read = {name for query in queries for name in METRIC.findall(query)}
+    # A histogram is read by its series (_bucket, _count, _sum), a counter by its _total.
     exposed = {sample.name for samples in scraped.values() for sample in samples}
-    assert read, "the rules read no metric of the services'"
+    assert read, "nothing reads a metric of the processes'"
     assert sorted(read - exposed) == []
+
+    def counted(process, name, **labels):
+        return sum(
+            sample.value
+            for sample in scraped[process]
+            if sample.name == name and labels.items() <= sample.labels.items()
+        )
+
     placed = {"service": "orders", "route": "api/orders/orders/", "method": "POST", "status": "201"}
-    assert any(
-        sample.name == "http_requests_total" and sample.labels == placed and sample.value > 0
-        for sample in scraped["orders"]
-    ), [sample for sample in scraped["orders"] if sample.name == "http_requests_total"]
+    assert counted("orders", "http_requests_total", **placed) > 0
+    assert counted("orders-relay", "events_published_total", service="orders") > 0
+    # Natively, the relay's process hosts the consumer.
+    assert counted("catalog-relay", "events_consumed_total", service="catalog", outcome="handled") > 0
+    assert counted("catalog-relay", "events_consumed_total", outcome="parked") == 0
+    task = "notifications.tasks.deliver_notification"
+    assert counted("notifications-worker", "celery_tasks_total", task=task, outcome="success") > 0
 
 
 def listening(port):

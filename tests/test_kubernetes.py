@@ -75,10 +75,20 @@ def test_manifests_pass_strict_validation(manifests):
 
 def test_every_workload_is_hardened_and_limited(manifests):
     documents, _ = manifests
+    readers = {
+        subject["name"]
+        for binding in documents
+        if binding["kind"] == "RoleBinding"
+        for subject in binding["subjects"]
+        if subject["kind"] == "ServiceAccount"
+    }
+    assert all(document["kind"] != "ClusterRoleBinding" for document in documents)
     for name, pod in pod_specs(documents):
         assert pod["securityContext"]["runAsNonRoot"] is True, name
         assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", name
-        assert pod["automountServiceAccountToken"] is False, name
+        # A token only for what asks the API server something (Prometheus, listing the pods it
+        # scrapes), and only with a Role of the namespace's.
+        assert pod["automountServiceAccountToken"] is (pod.get("serviceAccountName") in readers), name
         for container in pod.get("initContainers", []) + pod["containers"]:
             where = f"{name}/{container['name']}"
             security = container["securityContext"]

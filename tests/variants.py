@@ -50,6 +50,8 @@ VARIANTS = [
     Variant("no-django-q", {"use_django_q": "no"}),
     Variant("no-task-queues", {"use_celery": "no", "use_django_q": "no"}, run_service_suites=True),
     Variant("no-kubernetes", {"use_kubernetes": "no"}),
+    # Where to see the system: without the stack, Compose and the overlays carry none of it.
+    Variant("no-observability", {"observability": "no"}),
     Variant("gitlab", {"ci_tool": "gitlab"}),
     Variant("gitlab-without-kubernetes", {"ci_tool": "gitlab", "use_kubernetes": "no"}),
     Variant("no-ci", {"ci_tool": "none"}),
@@ -106,4 +108,5 @@ INVALID_CHOICES = [
     ({"use_celery": "maybe"}, "maybe provided for choice variable use_celery"),
     ({"use_django_q": "true"}, "true provided for choice variable use_django_q"),
     ({"frontend": "vue"}, "vue provided for choice variable frontend"),
+    ({"observability": "maybe"}, "maybe provided for choice variable observability"),
 ]

@@ -41,6 +41,8 @@ from scripts.project import (
 )
 
 OVERLAYS_DIR = PROJECT_DIR / "deploy" / "k8s" / "overlays"
+# The collector, Jaeger, Prometheus and Grafana, if the project has them (their admin's password).
+OBSERVABILITY_COMPONENT = PROJECT_DIR / "deploy" / "observability" / "kustomization.yaml"
 PROJECT = project_name()
 # The domain the system is served from: its hosts start with it.
 DOMAIN = example_settings()["DJANGO_ALLOWED_HOSTS"].split(",")[0]
@@ -54,7 +56,8 @@ def secret(name: str) -> str:
 
 
 def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
-    """The broker's, Redis's (and Keycloak's) secrets as the overlay has them, or fresh."""
+    """The broker's, Redis's (and Keycloak's, Grafana's) secrets as the overlay has them, or
+    fresh."""
     fresh = {
         # The administrator (no service connects as it), kept for the operator.
         "rabbitmq": {"RABBITMQ_USER": PROJECT, "RABBITMQ_PASSWORD": secret("RABBITMQ_PASSWORD")},
@@ -66,6 +69,8 @@ def infrastructure(folder: Path) -> dict[str, dict[str, str]]:
             "KC_DB_PASSWORD": secret("KEYCLOAK_DATABASE_PASSWORD"),
             "KEYCLOAK_DEMO_PASSWORD": secret("KEYCLOAK_DEMO_PASSWORD"),
         }
+    if OBSERVABILITY_COMPONENT.exists():
+        fresh["grafana"] = {"GF_SECURITY_ADMIN_PASSWORD": secret("GRAFANA_ADMIN_PASSWORD")}
     return {
         name: dotenv_values(folder / f"{name}.env") if (folder / f"{name}.env").exists() else values
         for name, values in fresh.items()

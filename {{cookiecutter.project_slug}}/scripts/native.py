@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -27,6 +28,7 @@ import redis
 from dotenv import dotenv_values
 
 from scripts.machine import find
+from scripts.processes import OBSERVABILITY_STACK
 from scripts.project import PROJECT_DIR, has_frontend, identity_issues_tokens, services
 
 
@@ -139,24 +141,45 @@ def accounts(env: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 def banner(
-    env: dict[str, str], gateway: str, mail: str, rabbitmq_ui: str | None, alerts: str | None = None
+    env: dict[str, str],
+    gateway: str,
+    mail: str,
+    rabbitmq_ui: str | None,
+    alerts: str | None = None,
+    traces: str | None = None,
+    dashboards: str | None = None,
 ) -> str:
     """What a person needs next: where things are, and whom to sign in as."""
     front = "Shop" if has_frontend() else "Gateway"
-    traces = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    if traces is None:
+        endpoint = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get(
+            "OTEL_EXPORTER_OTLP_ENDPOINT"
+        )
+        traces = f"OTLP to {endpoint}" if endpoint else "off: set OTEL_EXPORTER_OTLP_ENDPOINT"
     lines = [
         (front, f"{gateway}/"),
         ("API docs", f"{gateway}/docs/"),
         ("Registry", f"{gateway}/registry"),
         ("Metrics", "each service's /metrics, at its own address (the registry lists them)"),
+        *([("Dashboard", dashboards)] if dashboards else []),
         *([("Alerts", alerts)] if alerts else []),
-        ("Traces", f"OTLP to {traces}" if traces else "off: set OTEL_EXPORTER_OTLP_ENDPOINT"),
+        ("Traces", traces),
         ("Mail", mail),
     ]
     if rabbitmq_ui:
         lines.append(("RabbitMQ", rabbitmq_ui))
     lines += [(role, f"{email}  password {password}") for role, email, password in accounts(env)]
     return "\n".join(f"  {name:<9} {value}" for name, value in lines)
+
+
+def published(container: str) -> str:
+    """Where this machine reaches the UI of a container of the observability stack."""
+    import yaml
+
+    stack = yaml.safe_load(OBSERVABILITY_STACK.read_text())
+    (port,) = stack["services"][container]["ports"]
+    host, published_port, _ = port.split(":")
+    return f"http://{'localhost' if host == '127.0.0.1' else host}:{published_port}"
 
 
 def answers(url: str) -> bool:
@@ -229,8 +252,14 @@ def start() -> int:
     import honcho.manager
 
     from scripts.processes import NATIVE_STOP_SECONDS
+    from scripts.prometheus import TARGETS_DIR
 
     honcho.manager.KILL_WAIT = NATIVE_STOP_SECONDS
+    # Where the processes that answer no HTTP say which port their metrics took; a killed
+    # run's are stale.
+    shutil.rmtree(TARGETS_DIR, ignore_errors=True)
+    TARGETS_DIR.mkdir(parents=True)
+    os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
     try:
         honcho.command.main(["start", "--procfile", str(PROJECT_DIR / "Procfile.dev")])
     except SystemExit as stopped:  # how honcho ends, with its processes' status
@@ -251,7 +280,15 @@ def main() -> int:
     if "--compose" in sys.argv[1:]:
         # What `make run` says once Compose has every container healthy.
         gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
-        print(banner(env, gateway, "Mailpit, http://localhost:8025/", "http://localhost:15672/"))
+        mail, rabbitmq = "Mailpit, http://localhost:8025/", "http://localhost:15672/"
+        stack = {}
+        if OBSERVABILITY_STACK.exists():
+            stack = {
+                "dashboards": f"Grafana, {published('grafana')}/",
+                "alerts": f"Prometheus, {published('prometheus')}/alerts",
+                "traces": f"Jaeger, {published('jaeger')}/ (through the OpenTelemetry Collector)",
+            }
+        print(banner(env, gateway, mail, rabbitmq, **stack))
         return 0
     return check_servers(env)
 

@@ -43,6 +43,9 @@ import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
+# Where to see the system in Compose (the `observability` answer): absent if not chosen.
+OBSERVABILITY_STACK = PROJECT_DIR / "deploy" / "observability" / "compose.yaml"
+COLLECTOR = "otel-collector:4318"
 sys.path.insert(0, str(PROJECT_DIR / "libs" / "chassis" / "src"))
 
 from chassis import broker_access, redis_acl  # noqa: E402
@@ -86,6 +89,8 @@ class Process:
     # restart it alone.
     native_host: str | None = None
     native_option: str = ""
+    # It answers /metrics on a port of its own (chassis.metrics.serve), which Prometheus scrapes.
+    serves_metrics: bool = False
 
     @property
     def stop_grace(self) -> int:
@@ -112,6 +117,7 @@ PROCESSES = {
             ("python", "-m", "chassis.heartbeat", "relay", "30"),
             15,
             ("rabbitmq",),
+            serves_metrics=True,
         ),
         Process(
             "consumer",
@@ -122,6 +128,7 @@ PROCESSES = {
             ("rabbitmq",),
             native_host="relay",
             native_option="--consume",
+            serves_metrics=True,
         ),
         Process(
             "worker",
@@ -140,6 +147,7 @@ PROCESSES = {
             # Its pool's processes, signalled by honcho too, would die mid-start.
             supervised=True,
             variables=CELERY,
+            serves_metrics=True,
         ),
         Process(
             "beat",
@@ -407,6 +415,13 @@ def compose_environment(service: Service, *, release: bool = False) -> dict[str,
     environment = {v.name: values[v.source](v) for v in variables}
     if release:
         environment["DATABASE_URL"] = compose_database_url(name, "owner")
+    else:
+        # Each container has an address of its own: every one may take the same port.
+        environment["METRICS_PORT"] = str(METRICS_PORT)
+        if OBSERVABILITY_STACK.exists():
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = from_env(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", fallback=f"http://{COLLECTOR}"
+            )
     # Other containers call this one by its service name.
     environment["DJANGO_ALLOWED_HOSTS"] += f",{name}"
     return environment
@@ -516,6 +531,104 @@ def compose(service: Service) -> str:
     # The one block every process shares, named after what it is.
     text = text.replace("&id001", f"&{name}-environment").replace("*id001", f"*{name}-environment")
     return _comment(header) + text
+
+
+# Prometheus
+
+# Where a process other than the web one answers /metrics in a container (chassis.metrics.serve).
+METRICS_PORT = 9100
+# The jobs the services' web processes, and their other processes, are scraped as: the `job`
+# label of the alerts' `up` series.
+SERVICES_JOB = "services"
+PROCESSES_JOB = "processes"
+
+
+def prometheus_config(
+    *,
+    rules: str,
+    web: dict[str, Any],
+    processes: dict[str, Any],
+    every: int,
+    more: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
+    """Prometheus's configuration in every runtime: the alert rules, and the web processes and
+    the others as `web` and `processes` find them (the service discovery of a scrape config: a
+    list, files, the cluster's pods), scraped every `every` seconds."""
+    return {
+        "global": {"scrape_interval": f"{every}s", "evaluation_interval": f"{every}s"},
+        "rule_files": [rules],
+        "scrape_configs": [
+            {"job_name": SERVICES_JOB, **web},
+            {"job_name": PROCESSES_JOB, **processes},
+            *more,
+        ],
+    }
+
+
+def _prometheus_file(runtime: str, config: dict[str, Any]) -> str:
+    header = [
+        f"Prometheus in {runtime} (deploy/observability). Written by `make processes` from"
+        " every services/<name>/service.toml: change those, not this."
+    ]
+    return _comment(header) + yaml.dump(config, Dumper=_Dumper, sort_keys=False, width=100)
+
+
+# The collector's own metrics: whether traces arrive, and whether it drops any.
+COLLECTOR_JOB = {
+    "job_name": "otel-collector",
+    "static_configs": [{"targets": [f"{COLLECTOR.split(':')[0]}:8888"]}],
+}
+
+
+def compose_prometheus(services: list[Service]) -> str:
+    """deploy/observability/prometheus-compose.yml: every process of the system by its container."""
+    processes = [
+        {"targets": [f"{service.name}-{kind}:{METRICS_PORT}"], "labels": {"process": kind}}
+        for service in services
+        for kind in service.processes[1:]
+        if PROCESSES[kind].serves_metrics
+    ]
+    config = prometheus_config(
+        rules="/etc/prometheus/rules.yml",
+        web={"static_configs": [{"targets": [f"{service.name}:8000" for service in services]}]},
+        processes={"static_configs": processes},
+        every=15,
+        more=(COLLECTOR_JOB,),
+    )
+    return _prometheus_file("Compose", config)
+
+
+def kubernetes_prometheus() -> str:
+    """deploy/observability/prometheus-kubernetes.yml: the pods of the system's namespace, by the
+    name of the port they serve metrics on (see workloads)."""
+
+    def pods(port: str, component_label: str | None) -> dict[str, Any]:
+        relabel: list[dict[str, Any]] = [
+            {
+                "source_labels": ["__meta_kubernetes_pod_container_port_name"],
+                "regex": port,
+                "action": "keep",
+            },
+            {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"},
+        ]
+        component = "__meta_kubernetes_pod_label_app_kubernetes_io_component"
+        if component_label is None:  # the web processes: the gateway serves HTTP too
+            relabel.insert(1, {"source_labels": [component], "regex": "web", "action": "keep"})
+        else:
+            relabel.append({"source_labels": [component], "target_label": component_label})
+        return {
+            "kubernetes_sd_configs": [{"role": "pod", "namespaces": {"own_namespace": True}}],
+            "relabel_configs": relabel,
+        }
+
+    config = prometheus_config(
+        rules="/etc/prometheus/rules.yml",
+        web=pods("http", None),
+        processes=pods("metrics", "process"),
+        every=15,
+        more=(COLLECTOR_JOB,),
+    )
+    return _prometheus_file("Kubernetes", config)
 
 
 # Kubernetes
@@ -706,7 +819,7 @@ def workloads(service: Service) -> str:
     ]
     for kind in service.processes[1:]:
         process = PROCESSES[kind]
-        container = {
+        container: dict[str, Any] = {
             "name": kind,
             "command": process.command_for(name),
             "livenessProbe": {
@@ -716,6 +829,10 @@ def workloads(service: Service) -> str:
                 "timeoutSeconds": 15,
             },
         }
+        if process.serves_metrics:
+            # The port's name is how the cluster's Prometheus finds it (prometheus-kubernetes.yml).
+            container["env"] = [{"name": "METRICS_PORT", "value": str(METRICS_PORT)}]
+            container["ports"] = [{"name": "metrics", "containerPort": METRICS_PORT}]
         spec = pod(name, [container], after_release=True)
         documents.append((process.purpose, deployment(name, kind, spec, replicas=1)))
     return _documents(documents)
@@ -1090,6 +1207,11 @@ def expected_files() -> dict[Path, str]:
     files[gateway / "templates" / "operator.locations.template"] = gateway_operator_routes(services)
     files[gateway / "public" / "docs" / "services.js"] = docs_services(services)
     files[gateway / "public" / "registry.ssi"] = gateway_registry(services)
+    if OBSERVABILITY_STACK.exists():
+        observability = OBSERVABILITY_STACK.parent
+        files[observability / "prometheus-compose.yml"] = compose_prometheus(services)
+        if (observability / "kustomization.yaml").exists():
+            files[observability / "prometheus-kubernetes.yml"] = kubernetes_prometheus()
     for service in services:
         files[service.folder / "compose.yaml"] = compose(service)
         if (PROJECT_DIR / "deploy" / "k8s").is_dir():

@@ -1,5 +1,8 @@
 """Prometheus for a native run: `make dev` runs it where this machine has it (`make machine`
-installs Debian's), scraping every service's /metrics and evaluating deploy/prometheus/rules.yml.
+installs Debian's), scraping every service's /metrics and evaluating deploy/observability/prometheus/rules.yml.
+The processes that answer no HTTP (relays, consumers, Celery workers) each serve their own on a
+free port, which they name in a file of TARGETS_DIR (chassis.metrics.serve): Prometheus reads
+those files to find them.
 
 It listens on 127.0.0.1:PROMETHEUS_PORT (from .env) and keeps a day of samples in
 .run/prometheus/. Where Prometheus is not installed it says so and waits, so that the rest
@@ -14,25 +17,29 @@ import shutil
 import sys
 
 from scripts.native import stop_requested
+from scripts.processes import prometheus_config
 from scripts.project import PROJECT_DIR, services
 
 RUN_DIR = PROJECT_DIR / ".run" / "prometheus"
-RULES = PROJECT_DIR / "deploy" / "prometheus" / "rules.yml"
-# The job every service is scraped as: the `job` label of the alerts' `up` series.
-JOB = "services"
+RULES = PROJECT_DIR / "deploy" / "observability" / "prometheus" / "rules.yml"
+TARGETS_DIR = RUN_DIR / "targets"
 SCRAPE_SECONDS = 5
 
 
 def config(environment: dict[str, str]) -> dict:
-    targets = [f"127.0.0.1:{environment[f'{service.upper()}_PORT']}" for service in services()]
-    return {
-        "global": {
-            "scrape_interval": f"{SCRAPE_SECONDS}s",
-            "evaluation_interval": f"{SCRAPE_SECONDS}s",
+    every = f"{SCRAPE_SECONDS}s"
+    return prometheus_config(
+        rules=str(RULES),
+        web={
+            "static_configs": [
+                {"targets": [f"127.0.0.1:{environment[f'{s.upper()}_PORT']}" for s in services()]}
+            ]
         },
-        "rule_files": [str(RULES)],
-        "scrape_configs": [{"job_name": JOB, "static_configs": [{"targets": targets}]}],
-    }
+        processes={
+            "file_sd_configs": [{"files": [str(TARGETS_DIR / "*.json")], "refresh_interval": every}]
+        },
+        every=SCRAPE_SECONDS,
+    )
 
 
 def main() -> int:
