@@ -139,7 +139,7 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert "inventory heard of user" in system.output()
         assert re.search(r"inventory-worker\.1 .*\. inventory\.tasks\.count_items", system.output())
         assert re.search(r'inventory-worker\.1 .*"message": "inventory@\S+ ready\.', system.output())
-        assert re.search(r"Traces +OTLP to http://127\.0\.0\.1:\d+\n", system.output())
+        assert re.search(r"Traces +OTLP to http://127\.0\.0\.1:\d+; in the log: make trace ", system.output())
         assert_an_order_is_traced_from_the_gateway_to_its_email(project, system.output())
         assert_the_rules_and_dashboards_watch_what_the_processes_expose(project, scraped)
         targets, rule_groups, alerts = watched
@@ -191,8 +191,14 @@ def receiving_traces(project, env, *, traced):
             assert receiver.poll() is None, "the trace receiver did not start"
             assert time.monotonic() < deadline, "the trace receiver never listened"
             time.sleep(0.1)
-        # Exported within a tenth of a second, so that the spans are there when the suite ends.
-        yield {**env, "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}", "OTEL_BSP_SCHEDULE_DELAY": "100"}
+        # Exported within a tenth of a second, so that the spans are there when the suite ends;
+        # logged too, for `make trace` to read back.
+        yield {
+            **env,
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}",
+            "OTEL_BSP_SCHEDULE_DELAY": "100",
+            "OTEL_TRACES_EXPORTER": "otlp,console",
+        }
     finally:
         receiver.terminate()
         receiver.wait(timeout=30)
@@ -301,6 +307,25 @@ def assert_an_order_is_traced_from_the_gateway_to_its_email(project, output):
         gateway_line = next(line for line in output.splitlines() if f'"trace_id":"{trace_id}"' in line)
         assert '"method":"POST","uri":"/api/orders/orders/"' in gateway_line
         assert saga[-1]["parent_id"] == trace_id[:16]  # the gateway's span, which it made up
+    assert_make_trace_shows_the_saga(project, sagas[0])
+
+
+def assert_make_trace_shows_the_saga(project, saga):
+    """`make trace` finds the same saga in the run's log, each span under its parent."""
+    (trace_id,) = {span["trace_id"] for span in saga}
+    shown = run(["python", "-m", "scripts.trace", trace_id], cwd=project).stdout.splitlines()
+
+    assert shown[0].startswith(f"trace {trace_id}: ")
+    assert shown[1].startswith("  gateway POST /api/orders/orders/ -> 201 in ")
+    depths = []
+    for service, name, kind in reversed(saga_steps(saga)):
+        (line,) = [line for line in shown if re.match(rf" +{service} +{re.escape(name)} \({kind}\)  \+", line)]
+        depths.append(len(line) - len(line.lstrip(" ")))
+    assert depths == sorted(set(depths)), shown  # each one deeper than the one before
+
+
+def saga_steps(saga):
+    return [(span["service"], span["name"], span["kind"]) for span in saga]
 
 
 def plain_text(message):

@@ -35,6 +35,8 @@ def test_every_secret_is_filled_and_strong(tmp_path, cookiecutter_config):
     expected |= {f"{s.upper()}_BROKER_PASSWORD" for s in services} | {"CHASSIS_BROKER_PASSWORD"}
     # Each service's Redis user.
     expected |= {f"{s.upper()}_REDIS_PASSWORD" for s in services}
+    # Grafana's administrator (the observability stack).
+    expected |= {"GRAFANA_ADMIN_PASSWORD"}
     assert expected == secrets.keys()
     assert all(len(value) >= 48 for value in secrets.values())
     passwords = [value for key, value in secrets.items() if key.endswith("_PASSWORD")]

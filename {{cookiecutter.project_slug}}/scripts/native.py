@@ -12,8 +12,10 @@ missing and how to start it.
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,15 +23,25 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Mapping
+from typing import TextIO
 from urllib.parse import urlsplit
 
 import psycopg
 import redis
 from dotenv import dotenv_values
 
+from chassis.tracing import destinations
+
 from scripts.machine import find
 from scripts.processes import OBSERVABILITY_STACK
-from scripts.project import PROJECT_DIR, has_frontend, identity_issues_tokens, services
+from scripts.project import (
+    PROJECT_DIR,
+    RUN_LOG,
+    has_frontend,
+    identity_issues_tokens,
+    services,
+)
 
 
 class MissingServer(Exception):
@@ -152,10 +164,7 @@ def banner(
     """What a person needs next: where things are, and whom to sign in as."""
     front = "Shop" if has_frontend() else "Gateway"
     if traces is None:
-        endpoint = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get(
-            "OTEL_EXPORTER_OTLP_ENDPOINT"
-        )
-        traces = f"OTLP to {endpoint}" if endpoint else "off: set OTEL_EXPORTER_OTLP_ENDPOINT"
+        traces = native_traces({**env, **os.environ})
     lines = [
         (front, f"{gateway}/"),
         ("API docs", f"{gateway}/docs/"),
@@ -170,6 +179,17 @@ def banner(
         lines.append(("RabbitMQ", rabbitmq_ui))
     lines += [(role, f"{email}  password {password}") for role, email, password in accounts(env)]
     return "\n".join(f"  {name:<9} {value}" for name, value in lines)
+
+
+def native_traces(environment: Mapping[str, str | None]) -> str:
+    """Where a native run's traces go, as its processes decide."""
+    to_the_endpoint, to_the_log = destinations(environment)
+    where = [f"OTLP to {environment['OTEL_EXPORTER_OTLP_ENDPOINT']}"] if to_the_endpoint else []
+    if to_the_log:
+        where.append("in the log: make trace ID=<a response's X-Request-ID>")
+    return "; ".join(where) or (
+        "off: set OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_TRACES_EXPORTER=console for make trace"
+    )
 
 
 def published(container: str) -> str:
@@ -260,11 +280,42 @@ def start() -> int:
     shutil.rmtree(TARGETS_DIR, ignore_errors=True)
     TARGETS_DIR.mkdir(parents=True)
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
-    try:
-        honcho.command.main(["start", "--procfile", str(PROJECT_DIR / "Procfile.dev")])
-    except SystemExit as stopped:  # how honcho ends, with its processes' status
-        return stopped.code
+    RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
+    terminal = sys.stdout
+    # honcho prints every process's lines to sys.stdout: the run's log gets them too.
+    with RUN_LOG.open("w") as log:
+        sys.stdout = Kept(terminal, log)
+        try:
+            honcho.command.main(["start", "--procfile", str(PROJECT_DIR / "Procfile.dev")])
+        except SystemExit as stopped:  # how honcho ends, with its processes' status
+            return stopped.code
+        finally:
+            sys.stdout = terminal
     return 0
+
+
+class Kept(io.TextIOBase):
+    """What is written to the terminal, kept in the run's log as well (without its colours)."""
+
+    COLOURS = re.compile(r"\x1b\[[0-9;]*m")
+
+    def __init__(self, terminal: TextIO, log: TextIO) -> None:
+        self.terminal, self.log = terminal, log
+
+    def write(self, text: str) -> int:
+        self.log.write(self.COLOURS.sub("", text))
+        return self.terminal.write(text)
+
+    def flush(self) -> None:
+        self.log.flush()
+        self.terminal.flush()
+
+    def isatty(self) -> bool:
+        return self.terminal.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override] - the terminal's, as honcho asks
+        return self.terminal.encoding
 
 
 def main() -> int:

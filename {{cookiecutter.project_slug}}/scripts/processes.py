@@ -565,10 +565,10 @@ def prometheus_config(
     }
 
 
-def _prometheus_file(runtime: str, config: dict[str, Any]) -> str:
+def _prometheus_file(runtime: str, source: str, config: dict[str, Any]) -> str:
     header = [
         f"Prometheus in {runtime} (deploy/observability). Written by `make processes` from"
-        " every services/<name>/service.toml: change those, not this."
+        f" {source}: change that, not this."
     ]
     return _comment(header) + yaml.dump(config, Dumper=_Dumper, sort_keys=False, width=100)
 
@@ -590,32 +590,32 @@ def compose_prometheus(services: list[Service]) -> str:
     ]
     config = prometheus_config(
         rules="/etc/prometheus/rules.yml",
-        web={"static_configs": [{"targets": [f"{service.name}:8000" for service in services]}]},
+        web={"static_configs": [{"targets": _Lines(f"{s.name}:8000" for s in services)}]},
         processes={"static_configs": processes},
         every=15,
         more=(COLLECTOR_JOB,),
     )
-    return _prometheus_file("Compose", config)
+    return _prometheus_file("Compose", "every services/<name>/service.toml", config)
 
 
 def kubernetes_prometheus() -> str:
     """deploy/observability/prometheus-kubernetes.yml: the pods of the system's namespace, by the
-    name of the port they serve metrics on (see workloads)."""
+    name of the port they serve metrics on (as workloads names them)."""
+    component = "__meta_kubernetes_pod_label_app_kubernetes_io_component"
 
-    def pods(port: str, component_label: str | None) -> dict[str, Any]:
+    def pods(port: str, *, web: bool) -> dict[str, Any]:
         relabel: list[dict[str, Any]] = [
             {
                 "source_labels": ["__meta_kubernetes_pod_container_port_name"],
                 "regex": port,
                 "action": "keep",
             },
+            # The gateway names its port http too: the web processes are the services'.
+            {"source_labels": [component], "regex": "web", "action": "keep"}
+            if web
+            else {"source_labels": [component], "target_label": "process"},
             {"source_labels": ["__meta_kubernetes_pod_name"], "target_label": "pod"},
         ]
-        component = "__meta_kubernetes_pod_label_app_kubernetes_io_component"
-        if component_label is None:  # the web processes: the gateway serves HTTP too
-            relabel.insert(1, {"source_labels": [component], "regex": "web", "action": "keep"})
-        else:
-            relabel.append({"source_labels": [component], "target_label": component_label})
         return {
             "kubernetes_sd_configs": [{"role": "pod", "namespaces": {"own_namespace": True}}],
             "relabel_configs": relabel,
@@ -623,12 +623,12 @@ def kubernetes_prometheus() -> str:
 
     config = prometheus_config(
         rules="/etc/prometheus/rules.yml",
-        web=pods("http", None),
-        processes=pods("metrics", "process"),
+        web=pods("http", web=True),
+        processes=pods("metrics", web=False),
         every=15,
         more=(COLLECTOR_JOB,),
     )
-    return _prometheus_file("Kubernetes", config)
+    return _prometheus_file("Kubernetes", "scripts/processes.py (kubernetes_prometheus)", config)
 
 
 # Kubernetes
@@ -1163,6 +1163,15 @@ _Dumper.add_representer(list, _Dumper.represent_list)
 
 class _Literal(str):
     """Text kept as written, in a literal block: a file a container reads."""
+
+
+class _Lines(list):
+    """A list of words, one to a line, however short: one that grows with the services."""
+
+
+_Dumper.add_representer(
+    _Lines, lambda dumper, items: dumper.represent_sequence("tag:yaml.org,2002:seq", items)
+)
 
 
 _Dumper.add_representer(

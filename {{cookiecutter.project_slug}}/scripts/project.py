@@ -9,6 +9,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
+# Everything a native run's processes printed (`make dev`), which `make trace` reads.
+RUN_LOG = PROJECT_DIR / ".run" / "logs" / "dev.log"
 
 
 def services() -> list[str]:

@@ -167,3 +167,27 @@ def test_an_untraced_process_sets_up_no_tracing(setting):
     imported = django_shell(WHAT_IS_IMPORTED, {**untraced, "PYTHONPATH": PYTHONPATH, **setting})
 
     assert last_line(imported) == "[]"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_tracing_to_its_log_writes_each_span_as_a_json_line_with_its_parent(
+    events_settings,
+):
+    """OTEL_TRACES_EXPORTER=console: what `make trace` reads back, with no endpoint at all."""
+    env = worker_env(events_settings, OTEL_TRACES_EXPORTER="console")
+    env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
+
+    shell = django_shell(SHIP_WIDGETS, env)
+
+    logged = [json.loads(line) for line in shell.stderr.splitlines() if line.startswith("{")]
+    spans = {record["span"]["name"]: record["span"] for record in logged if "span" in record}
+    root = spans["ship widgets"]
+    assert root["parent_id"] is None
+    creations = [s for s in spans.values() if s["name"] == "create sample.widget.shipped.v1"]
+    assert creations, sorted(spans)
+    assert all(s["parent_id"] == root["span_id"] for s in creations)
+    assert {s["trace_id"] for s in spans.values()} == {root["trace_id"]}
+    assert all(s["duration_ms"] >= 0 and s["start_ns"] > 0 for s in spans.values())
+    # The shell's own warning, written inside the root span, names it as the spans do.
+    (warning,) = [record for record in logged if record.get("message") == "shipping widgets"]
+    assert (warning["trace_id"], warning["span_id"]) == (root["trace_id"], root["span_id"])

@@ -123,6 +123,11 @@ CHASSIS = (
         "tunable",
         "Where traces go, over OTLP/HTTP (nowhere unless set: then nothing is traced).",
     ),
+    variable(
+        "OTEL_TRACES_EXPORTER",
+        "tunable",
+        "otlp (to the endpoint), console (each span a line of the log, for make trace), or both.",
+    ),
     variable("OTEL_TRACES_SAMPLER_ARG", "tunable", "The share of new traces kept (1)."),
     variable("OTEL_SDK_DISABLED", "tunable", "true: no tracing, even with an endpoint."),
     # Read by chassis.metrics.serve, in the processes that answer no HTTP of their own.

@@ -17,9 +17,13 @@ def logging_config(*, service: str, level: str) -> dict[str, Any]:
     """Return a ``LOGGING`` dict writing one JSON object per line to stderr."""
     filters = {"correlation_id": {"()": "django_guid.log_filters.CorrelationId"}}
     fields = ["levelname", "name", "message", "correlation_id"]
+    loggers: dict[str, dict[str, Any]] = {}
     if tracing.ENABLED:
         filters["trace_ids"] = {"()": "chassis.tracing.TraceIds"}
         fields += ["trace_id", "span_id"]
+    if tracing.TO_THE_LOG:
+        # Each span a line (chassis.tracing.provider), whatever the level of the rest.
+        loggers[tracing.SPANS_LOGGER] = {"level": "INFO"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -52,5 +56,6 @@ def logging_config(*, service: str, level: str) -> dict[str, Any]:
             # Gunicorn gives its logger a plain-text handler of its own; naming
             # it here replaces that with the JSON one above.
             "gunicorn.error": {"handlers": [], "propagate": True},
+            **loggers,
         },
     }

@@ -1,8 +1,10 @@
 """Traces: OpenTelemetry spans with W3C trace context, exported over OTLP/HTTP.
 
-Tracing is on where ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set and ``OTEL_SDK_DISABLED``
-is not ``true``. Where it is off, nothing here loads OpenTelemetry's tracing, and every
-function below returns at once: a process that is not traced pays nothing for it.
+Tracing is on where ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, or ``OTEL_TRACES_EXPORTER``
+names ``console`` (each span, as it ends, one JSON line of the process's log, which ``make
+trace`` reads back; ``otlp,console`` for both), and ``OTEL_SDK_DISABLED`` is not ``true``. Where it is off, nothing
+here loads OpenTelemetry's tracing, and every function below returns at once: a process
+that is not traced pays nothing for it.
 
 What a traced process records: each request Django serves (not the health
 checks nor /metrics), each query to PostgreSQL, each Redis call, each outgoing HTTP call
@@ -39,10 +41,22 @@ if TYPE_CHECKING:
     from opentelemetry.context import Context
     from opentelemetry.trace import Span
 
-ENABLED = (
-    bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"))
-    and os.environ.get("OTEL_SDK_DISABLED", "").lower() != "true"
-)
+
+def destinations(environment: Mapping[str, str | None]) -> tuple[bool, bool]:
+    """Whether a process of `environment` sends its spans to an OTLP endpoint, and whether to
+    its log (OpenTelemetry's ``otlp``, its default, and ``console`` exporters)."""
+    named = (environment.get("OTEL_TRACES_EXPORTER") or "otlp").lower().split(",")
+    exporters = {name.strip() for name in named}
+    if (environment.get("OTEL_SDK_DISABLED") or "").lower() == "true":
+        return False, False
+    to_the_endpoint = bool(environment.get("OTEL_EXPORTER_OTLP_ENDPOINT")) and "otlp" in exporters
+    return to_the_endpoint, "console" in exporters
+
+
+TO_THE_ENDPOINT, TO_THE_LOG = destinations(os.environ)
+ENABLED = TO_THE_ENDPOINT or TO_THE_LOG
+# The logger each span is a line of, where they go to the log.
+SPANS_LOGGER = "chassis.tracing.spans"
 if not ENABLED:
     # redis-py imports OpenTelemetry's metrics SDK as it is imported itself, wherever the SDK is
     # installed, for metrics it records only when a program asks it to: a third of a tenth of a

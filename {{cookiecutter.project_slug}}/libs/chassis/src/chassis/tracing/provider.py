@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -16,8 +17,13 @@ from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.urllib import URLLibInstrumentor
 from opentelemetry.propagate import extract
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    SimpleSpanProcessor,
+    SpanExporter,
+    SpanExportResult,
+)
 from opentelemetry.sdk.trace.sampling import (
     Decision,
     ParentBased,
@@ -28,7 +34,9 @@ from opentelemetry.sdk.trace.sampling import (
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode, TraceState
 from opentelemetry.util.types import Attributes
 
-from chassis.tracing import TRACE_CONTEXT
+from chassis.tracing import SPANS_LOGGER, TO_THE_ENDPOINT, TO_THE_LOG, TRACE_CONTEXT
+
+spans_logger = logging.getLogger(SPANS_LOGGER)
 
 # What is answered before a request is traced: the health checks and /metrics, which
 # supervisors and Prometheus ask for every few seconds, each time about nothing anyone did.
@@ -96,6 +104,36 @@ class WorkAskedFor(Sampler):
         return f"WorkAskedFor({self.roots.get_description()})"
 
 
+class LoggedSpans(SpanExporter):
+    """Each span as one JSON line of the process's log (``OTEL_TRACES_EXPORTER=console``): what a
+    trace view needs of it, under ``span``, for ``make trace`` to put the tree together."""
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        for span in spans:
+            context = span.get_span_context()
+            parent = span.parent
+            spans_logger.info(
+                "span %s",
+                span.name,
+                extra={
+                    "span": {
+                        "trace_id": format(context.trace_id, "032x"),
+                        "span_id": format(context.span_id, "016x"),
+                        "parent_id": format(parent.span_id, "016x") if parent else None,
+                        "name": span.name,
+                        "kind": span.kind.name.lower(),
+                        "start_ns": span.start_time,
+                        "duration_ms": round((span.end_time - span.start_time) / 1e6, 3),
+                        "error": None if span.status.is_ok else span.status.description or "error",
+                    }
+                },
+            )
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        pass
+
+
 @cache
 def start(*, service: str, version: str, runs_celery: bool) -> None:
     """Once per process: later calls find it done."""
@@ -104,9 +142,13 @@ def start(*, service: str, version: str, runs_celery: bool) -> None:
         resource=Resource.create({"service.name": service, "service.version": version}),
         sampler=ParentBased(root=WorkAskedFor(TraceIdRatioBased(ratio))),
     )
-    # The processor's thread starts again in each forked process (Gunicorn's and Celery's
-    # workers): the SDK sees to it.
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if TO_THE_ENDPOINT:
+        # The processor's thread starts again in each forked process (Gunicorn's and Celery's
+        # workers): the SDK sees to it.
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    if TO_THE_LOG:
+        # A log line as each span ends, so that a trace is there to read at once.
+        provider.add_span_processor(SimpleSpanProcessor(LoggedSpans()))
     trace.set_tracer_provider(provider)
     after = max(settings.MIDDLEWARE.index(middleware) for middleware in ANSWERED_FIRST) + 1
     settings.MIDDLEWARE.insert(after, f"{RequestSpans.__module__}.{RequestSpans.__qualname__}")
