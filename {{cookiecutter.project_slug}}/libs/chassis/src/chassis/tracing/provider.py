@@ -18,12 +18,7 @@ from opentelemetry.instrumentation.urllib import URLLibInstrumentor
 from opentelemetry.propagate import extract
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import (
-    BatchSpanProcessor,
-    SimpleSpanProcessor,
-    SpanExporter,
-    SpanExportResult,
-)
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.sdk.trace.sampling import (
     Decision,
     ParentBased,
@@ -142,13 +137,13 @@ def start(*, service: str, version: str, runs_celery: bool) -> None:
         resource=Resource.create({"service.name": service, "service.version": version}),
         sampler=ParentBased(root=WorkAskedFor(TraceIdRatioBased(ratio))),
     )
+    # Spans leave from a thread of the processor's, a few seconds at most after they end
+    # (OTEL_BSP_SCHEDULE_DELAY), never in the request's or the handler's time. The thread starts
+    # again in each forked process (Gunicorn's and Celery's workers): the SDK sees to it.
     if TO_THE_ENDPOINT:
-        # The processor's thread starts again in each forked process (Gunicorn's and Celery's
-        # workers): the SDK sees to it.
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     if TO_THE_LOG:
-        # A log line as each span ends, so that a trace is there to read at once.
-        provider.add_span_processor(SimpleSpanProcessor(LoggedSpans()))
+        provider.add_span_processor(BatchSpanProcessor(LoggedSpans()))
     trace.set_tracer_provider(provider)
     after = max(settings.MIDDLEWARE.index(middleware) for middleware in ANSWERED_FIRST) + 1
     settings.MIDDLEWARE.insert(after, f"{RequestSpans.__module__}.{RequestSpans.__qualname__}")
