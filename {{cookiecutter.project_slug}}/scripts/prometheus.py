@@ -1,8 +1,8 @@
 """Prometheus for a native run: `make dev` runs it where this machine has it (`make machine`
-installs Debian's), scraping every service's /metrics and evaluating deploy/observability/prometheus/rules.yml.
-The processes that answer no HTTP (relays, consumers, Celery workers) each serve their own on a
-free port, which they name in a file of TARGETS_DIR (chassis.metrics.serve): Prometheus reads
-those files to find them.
+installs Debian's), scraping every service's /metrics and evaluating the alert rules of
+deploy/observability/prometheus/. The processes that answer no HTTP (relays, consumers, Celery
+workers) each serve their own on a free port, which they name in a file of TARGETS_DIR
+(chassis.metrics.serve): Prometheus reads those files to find them.
 
 It listens on 127.0.0.1:PROMETHEUS_PORT (from .env) and keeps a day of samples in
 .run/prometheus/. Where Prometheus is not installed it says so and waits, so that the rest

@@ -150,9 +150,12 @@ def serve(process: str) -> Callable[[], None]:
     port, targets = os.environ.get("METRICS_PORT"), os.environ.get("METRICS_TARGETS_DIR")
     if not (port or targets):
         return lambda: None
-    address = ("127.0.0.1", 0) if targets else ("0.0.0.0", int(port))  # noqa: S104 - a container's
-    server, thread = start_http_server(address[1], address[0], registry=_counted())
-    listening = f"127.0.0.1:{server.server_port}" if targets else f"{address[0]}:{address[1]}"
+    if targets:
+        host, wanted = "127.0.0.1", 0
+    else:
+        host, wanted = "0.0.0.0", int(port)  # noqa: S104 - the container's own address
+    server, thread = start_http_server(wanted, host, registry=_counted())
+    listening = f"{host}:{server.server_port}"
     logger.info("Metrics of the %s on http://%s/metrics", process, listening)
     target = Path(targets, f"{service()}-{process}.json") if targets else None
     if target is not None:

@@ -2,9 +2,9 @@
 
 Tracing is on where ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set, or ``OTEL_TRACES_EXPORTER``
 names ``console`` (each span, as it ends, one JSON line of the process's log, which ``make
-trace`` reads back; ``otlp,console`` for both), and ``OTEL_SDK_DISABLED`` is not ``true``. Where it is off, nothing
-here loads OpenTelemetry's tracing, and every function below returns at once: a process
-that is not traced pays nothing for it.
+trace`` reads back; ``otlp,console`` for both), and ``OTEL_SDK_DISABLED`` is not ``true``.
+Where it is off, nothing here loads OpenTelemetry's tracing, and every function below
+returns at once: a process that is not traced pays nothing for it.
 
 What a traced process records: each request Django serves (not the health
 checks nor /metrics), each query to PostgreSQL, each Redis call, each outgoing HTTP call
