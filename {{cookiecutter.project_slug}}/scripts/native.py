@@ -31,8 +31,6 @@ import psycopg
 import redis
 from dotenv import dotenv_values
 
-from chassis.tracing import destinations
-
 from scripts.machine import find
 from scripts.processes import OBSERVABILITY_STACK
 from scripts.project import (
@@ -183,6 +181,9 @@ def banner(
 
 def native_traces(environment: Mapping[str, str | None]) -> str:
     """Where a native run's traces go, as its processes decide."""
+    # Here: the chassis is on the path once scripts.processes has put it there, as for every tool.
+    from chassis.tracing import destinations
+
     to_the_endpoint, to_the_log = destinations(environment)
     where = [f"OTLP to {environment['OTEL_EXPORTER_OTLP_ENDPOINT']}"] if to_the_endpoint else []
     if to_the_log:
