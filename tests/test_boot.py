@@ -295,7 +295,7 @@ def assert_an_order_is_traced_from_the_gateway_to_its_email(project, output):
             span = by_id.get(span["parent_id"])
 
     chains = [list(ancestry(span)) for span in spans if span["name"] == CONFIRMED_ORDER[0][1]]
-    sagas = [chain for chain in chains if [(s["service"], s["name"], s["kind"]) for s in chain] == CONFIRMED_ORDER]
+    sagas = [chain for chain in chains if saga_steps(chain) == CONFIRMED_ORDER]
     assert sagas, [[s["name"] for s in chain] for chain in chains]
     for saga in sagas:
         (trace_id,) = {span["trace_id"] for span in saga}

@@ -32,7 +32,6 @@ import redis
 from dotenv import dotenv_values
 
 from scripts.machine import find
-from scripts.processes import OBSERVABILITY_STACK
 from scripts.project import (
     PROJECT_DIR,
     RUN_LOG,
@@ -181,7 +180,8 @@ def banner(
 
 def native_traces(environment: Mapping[str, str | None]) -> str:
     """Where a native run's traces go, as its processes decide."""
-    # Here: the chassis is on the path once scripts.processes has put it there, as for every tool.
+    # Here, not at the top: only the banner asks, and the gateway's tools import this module
+    # where the chassis is not on the path.
     from chassis.tracing import destinations
 
     to_the_endpoint, to_the_log = destinations(environment)
@@ -193,14 +193,22 @@ def native_traces(environment: Mapping[str, str | None]) -> str:
     )
 
 
-def published(container: str) -> str:
-    """Where this machine reaches the UI of a container of the observability stack."""
+def stack_uis() -> dict[str, str]:
+    """Where this machine reaches each UI of the observability stack, by its container: none
+    where the project has no stack."""
+    # Here, not at the top: every native process imports this module, and none of them needs it.
     import yaml
 
-    stack = yaml.safe_load(OBSERVABILITY_STACK.read_text())
-    (port,) = stack["services"][container]["ports"]
-    host, published_port, _ = port.split(":")
-    return f"http://{'localhost' if host == '127.0.0.1' else host}:{published_port}"
+    from scripts.processes import OBSERVABILITY_STACK
+
+    if not OBSERVABILITY_STACK.exists():
+        return {}
+    uis = {}
+    for name, container in yaml.safe_load(OBSERVABILITY_STACK.read_text())["services"].items():
+        for port in container.get("ports", []):
+            host, published, _ = port.split(":")
+            uis[name] = f"http://{'localhost' if host == '127.0.0.1' else host}:{published}"
+    return uis
 
 
 def answers(url: str) -> bool:
@@ -334,11 +342,11 @@ def main() -> int:
         gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
         mail, rabbitmq = "Mailpit, http://localhost:8025/", "http://localhost:15672/"
         stack = {}
-        if OBSERVABILITY_STACK.exists():
+        if uis := stack_uis():
             stack = {
-                "dashboards": f"Grafana, {published('grafana')}/",
-                "alerts": f"Prometheus, {published('prometheus')}/alerts",
-                "traces": f"Jaeger, {published('jaeger')}/ (through the OpenTelemetry Collector)",
+                "dashboards": f"Grafana, {uis['grafana']}/",
+                "alerts": f"Prometheus, {uis['prometheus']}/alerts",
+                "traces": f"Jaeger, {uis['jaeger']}/ (through the OpenTelemetry Collector)",
             }
         print(banner(env, gateway, mail, rabbitmq, **stack))
         return 0

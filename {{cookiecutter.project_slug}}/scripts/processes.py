@@ -45,7 +45,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVICES_DIR = PROJECT_DIR / "services"
 # Where to see the system in Compose (the `observability` answer): absent if not chosen.
 OBSERVABILITY_STACK = PROJECT_DIR / "deploy" / "observability" / "compose.yaml"
-COLLECTOR = "otel-collector:4318"
+# The OpenTelemetry Collector of that stack: the services' traces go to its OTLP/HTTP port.
+COLLECTOR = "otel-collector"
 sys.path.insert(0, str(PROJECT_DIR / "libs" / "chassis" / "src"))
 
 from chassis import broker_access, redis_acl  # noqa: E402
@@ -420,7 +421,7 @@ def compose_environment(service: Service, *, release: bool = False) -> dict[str,
         environment["METRICS_PORT"] = str(METRICS_PORT)
         if OBSERVABILITY_STACK.exists():
             environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = from_env(
-                "OTEL_EXPORTER_OTLP_ENDPOINT", fallback=f"http://{COLLECTOR}"
+                "OTEL_EXPORTER_OTLP_ENDPOINT", fallback=f"http://{COLLECTOR}:4318"
             )
     # Other containers call this one by its service name.
     environment["DJANGO_ALLOWED_HOSTS"] += f",{name}"
@@ -575,8 +576,8 @@ def _prometheus_file(runtime: str, source: str, config: dict[str, Any]) -> str:
 
 # The collector's own metrics: whether traces arrive, and whether it drops any.
 COLLECTOR_JOB = {
-    "job_name": "otel-collector",
-    "static_configs": [{"targets": [f"{COLLECTOR.split(':')[0]}:8888"]}],
+    "job_name": COLLECTOR,
+    "static_configs": [{"targets": [f"{COLLECTOR}:8888"]}],
 }
 
 
