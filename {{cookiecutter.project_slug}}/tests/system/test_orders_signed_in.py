@@ -119,14 +119,16 @@ def test_cancelling_a_confirmed_order_gives_its_stock_back(gateway, staff_token,
 
 CUSTOMERS = 8
 ORDERS_EACH = 25
-SETTLED_WITHIN_SECONDS = 10
+# A slow machine settles 200 orders slowly; a stuck saga settles none. The test waits as long as
+# orders keep settling, and fails once this long passes with none newly settled.
+STALLED_AFTER_SECONDS = 30
 SETTLED = {"confirmed", "rejected"}
 
 
 def test_many_customers_ordering_at_once_all_settle_and_the_stock_adds_up(gateway, staff_token):
     """Eight customers place 25 orders each, all at once, for a lamp of which 150 are in stock:
-    every order is confirmed or rejected within 10 s of the last one, 150 are confirmed, and
-    the catalog has none left."""
+    every order is confirmed or rejected without the saga stalling, 150 are confirmed, and the
+    catalog has none left."""
     in_stock = 150
     lamp = stocked_product(gateway, staff_token, in_stock)
     customers = [new_customer(gateway) for _ in range(CUSTOMERS)]
@@ -148,7 +150,6 @@ def test_many_customers_ordering_at_once_all_settle_and_the_stock_adds_up(gatewa
     with ThreadPoolExecutor(CUSTOMERS) as pool:
         each_customers = list(pool.map(order_all, customers))
     placed = [first["id"], *(order for orders in each_customers for order in orders)]
-    last_placed = time.monotonic()
 
     def statuses() -> dict[str, str]:
         found = {}
@@ -162,14 +163,17 @@ def test_many_customers_ordering_at_once_all_settle_and_the_stock_adds_up(gatewa
             found.update((order["id"], order["status"]) for order in page["results"])
         return found
 
+    settled_count, last_progress = -1, time.monotonic()
     while True:
         settled = statuses()
         unsettled = [order_id for order_id in placed if settled.get(order_id) not in SETTLED]
         if not unsettled:
             break
-        assert time.monotonic() - last_placed < SETTLED_WITHIN_SECONDS, (
-            f"{len(unsettled)} of {len(placed)} orders not settled "
-            f"{SETTLED_WITHIN_SECONDS} s after the last was placed"
+        if len(placed) - len(unsettled) > settled_count:
+            settled_count, last_progress = len(placed) - len(unsettled), time.monotonic()
+        assert time.monotonic() - last_progress < STALLED_AFTER_SECONDS, (
+            f"{len(unsettled)} of {len(placed)} orders not settled, and none newly settled "
+            f"for {STALLED_AFTER_SECONDS} s"
         )
         time.sleep(0.2)
     outcomes = [settled[order_id] for order_id in placed]
