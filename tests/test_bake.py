@@ -263,9 +263,32 @@ def test_the_gateway_image_and_a_native_gateway_default_alike(bakery):
     native = json.loads(
         run(["python", "-c", "import json, scripts.gateway as g; print(json.dumps(g.DEFAULTS))"], cwd=baked).stdout
     )
-    image = dict(re.findall(r"^\s+(GATEWAY_[A-Z_]+)=(\S+?)(?: \\)?$", (baked / "gateway/Dockerfile").read_text(), re.M))
+    dockerfile = (baked / "gateway/Dockerfile").read_text()
+    image = {
+        name: value.strip('"')
+        for name, value in re.findall(r'^\s+(GATEWAY_[A-Z_]+)=("[^"]*"|\S+?)(?: \\)?$', dockerfile, re.M)
+    }
 
     assert {name: image.get(name) for name in native} == native
+
+
+# An image named in a Compose file, a manifest, a pipeline (`image: name:tag`) or a Dockerfile
+# (`FROM name:tag`): the project's own images, tagged at release, have no tag here.
+IMAGE_REFERENCE = re.compile(r"^\s*(?:- )?image: *([\w./-]+):([\w.-]+)\s*$|^FROM ([\w./-]+):([\w.-]+)", re.M)
+
+
+def test_each_image_is_one_version_wherever_it_is_named(baked):
+    """Compose, the Kubernetes manifests, the pipelines and the Dockerfiles each name the images
+    they run: the same image at two versions would run one system on two."""
+    versions: dict[str, set[tuple[str, str]]] = {}
+    for path in text_files(baked):
+        for match in IMAGE_REFERENCE.finditer(path.read_text()):
+            name, tag = match[1] or match[3], match[2] or match[4]
+            # `python:3.12-slim-bookworm` and `python:3.12-slim` are one version, two builds.
+            versions.setdefault(name, set()).add((tag.split("-")[0], relative(baked, path)))
+    assert versions, "no image found"
+    for name, named in versions.items():
+        assert len({version for version, _ in named}) == 1, (name, sorted(named))
 
 
 def test_python_version_reaches_images_and_tooling(baked, variant):
