@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import urllib.request
 
 import pytest
 from dotenv import dotenv_values
@@ -28,6 +29,8 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         vhosts = run(["rabbitmqctl", "--quiet", "list_vhosts", "--no-table-headers"], cwd=project).stdout
         with NativeRun(["make", "dev"], project, gateway) as system:
             system.wait_until_ready(announced=True)
+            with urllib.request.urlopen(f"{gateway}/registry", timeout=5) as response:
+                registry = json.load(response)
             system_tests = run(["make", "system-test"], cwd=project)
             # `make load`, briefly, on the system the suite has just been through.
             load = run(["make", "load", "LOAD_USERS=8", "LOAD_SECONDS=15"], cwd=project)
@@ -64,6 +67,10 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
     assert f"Staff     {env['IDENTITY_STAFF_EMAIL']}  password {env['IDENTITY_STAFF_PASSWORD']}" in banner
     assert f"Customer  {env['DEMO_CUSTOMER_EMAIL']}  password {env['DEMO_CUSTOMER_PASSWORD']}" in banner
     assert "Traces    off: set OTEL_EXPORTER_OTLP_ENDPOINT" in banner
+    # The registry says where traces and metrics are, as the banner does.
+    assert f"Traces    {registry['traces']}\n" in banner
+    assert f"Metrics   {registry['metrics']}\n" in banner
+    assert registry["metrics"].startswith("Prometheus, http://127.0.0.1:")  # make test installs it
     assert " passed" in system_tests.stdout
     assert "tests/system/test_contracts.py ...." in system_tests.stdout  # each of the four services
     assert " skipped" not in system_tests.stdout

@@ -203,6 +203,12 @@ def test_the_kubernetes_component_wires_the_same_stack_from_the_same_files(baker
     # It may list the pods of its namespace, and do nothing else.
     (rule,) = by_kind["Role"]["prometheus"]["rules"]
     assert rule == {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
+    # The gateway's registry names the Services an operator forwards to, at their UIs' ports.
+    registry = config_maps["gateway"]["data"]
+    for name, ui in (("GATEWAY_REGISTRY_TRACES", "jaeger"), ("GATEWAY_REGISTRY_METRICS", "prometheus")):
+        service, port = re.search(r"kubectl port-forward svc/([a-z-]+) (\d+)$", registry[name]).groups()
+        assert service == ui
+        assert int(port) in [port["port"] for port in by_kind["Service"][ui]["spec"]["ports"]], name
     grafana = by_kind["Deployment"]["grafana"]["spec"]["template"]["spec"]["containers"][0]
     (secret,) = [source["secretRef"]["name"] for source in grafana["envFrom"]]
     assert "GF_SECURITY_ADMIN_PASSWORD" in by_kind["Secret"][secret]["data"]
@@ -233,8 +239,13 @@ def test_make_run_says_where_to_see_the_system(bakery, variant_id):
         [sys.executable, "-m", "scripts.native", "--compose"], cwd=project, env=project_libraries(project)
     ).stdout
 
+    # The gateway's registry says what the banner says.
+    registry = compose_config(project)["services"]["gateway"]["environment"]
+    for line, name in (("Traces", "GATEWAY_REGISTRY_TRACES"), ("Metrics", "GATEWAY_REGISTRY_METRICS")):
+        assert f"{line:<9} {registry[name]}" in banner, line
     if stack is None:
-        assert "Traces    off: set OTEL_EXPORTER_OTLP_ENDPOINT" in banner
+        assert "Traces    off: the project has no observability stack\n" in banner
+        assert "Metrics   each service's /metrics, inside Compose's network only\n" in banner
         assert "Grafana" not in banner
         return
     # Where Compose publishes each UI, on this machine's loopback address.
@@ -244,6 +255,7 @@ def test_make_run_says_where_to_see_the_system(bakery, variant_id):
     assert f"Dashboard Grafana, http://localhost:{published['grafana']}/\n" in banner
     assert f"Alerts    Prometheus, http://localhost:{published['prometheus']}/alerts\n" in banner
     assert f"Traces    Jaeger, http://localhost:{published['jaeger']}/ " in banner
+    assert f"Metrics   Prometheus, http://localhost:{published['prometheus']}/ " in banner
     assert all(
         port.startswith("127.0.0.1:") for service in stack["services"].values() for port in service.get("ports", [])
     )

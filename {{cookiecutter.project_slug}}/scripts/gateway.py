@@ -42,6 +42,9 @@ DEFAULTS = {
     "GATEWAY_TRUSTED_PROXIES": "unix:",
     # Of the requests that come without a trace, the share whose trace is kept.
     "GATEWAY_TRACE_SAMPLE_PERCENT": "100",
+    # What the registry says of where traces and metrics are seen: make dev tells it.
+    "GATEWAY_REGISTRY_TRACES": "not set: GATEWAY_REGISTRY_TRACES",
+    "GATEWAY_REGISTRY_METRICS": "not set: GATEWAY_REGISTRY_METRICS",
 }
 
 MAIN_CONFIG = Template("""\

@@ -156,20 +156,20 @@ def banner(
     rabbitmq_ui: str | None,
     alerts: str | None = None,
     traces: str | None = None,
+    metrics: str | None = None,
     dashboards: str | None = None,
 ) -> str:
-    """What a person needs next: where things are, and whom to sign in as."""
+    """What a person needs next: where things are, and whom to sign in as. Traces and metrics
+    are where a native run sends them, unless said."""
     front = "Shop" if has_frontend() else "Gateway"
-    if traces is None:
-        traces = native_traces({**env, **os.environ})
     lines = [
         (front, f"{gateway}/"),
         ("API docs", f"{gateway}/docs/"),
         ("Registry", f"{gateway}/registry"),
-        ("Metrics", "each service's /metrics, at its own address (the registry lists them)"),
+        ("Metrics", metrics or native_metrics({**env, **os.environ})),
         *([("Dashboard", dashboards)] if dashboards else []),
         *([("Alerts", alerts)] if alerts else []),
-        ("Traces", traces),
+        ("Traces", traces or native_traces({**env, **os.environ})),
         ("Mail", mail),
     ]
     if rabbitmq_ui:
@@ -187,10 +187,17 @@ def native_traces(environment: Mapping[str, str | None]) -> str:
     to_the_endpoint, to_the_log = destinations(environment)
     where = [f"OTLP to {environment['OTEL_EXPORTER_OTLP_ENDPOINT']}"] if to_the_endpoint else []
     if to_the_log:
-        where.append("in the log: make trace ID=<a response's X-Request-ID>")
+        where.append("in the log: make trace ID=(a response's X-Request-ID)")
     return "; ".join(where) or (
         "off: set OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_TRACES_EXPORTER=console for make trace"
     )
+
+
+def native_metrics(environment: Mapping[str, str | None]) -> str:
+    """Where a native run's metrics are seen: its Prometheus, where this machine has one."""
+    if shutil.which("prometheus"):
+        return f"Prometheus, http://127.0.0.1:{environment['PROMETHEUS_PORT']}/ (it scrapes every process)"
+    return "each service's /metrics, at its own address (the registry lists them)"
 
 
 def stack_uis() -> dict[str, str]:
@@ -289,6 +296,10 @@ def start() -> int:
     shutil.rmtree(TARGETS_DIR, ignore_errors=True)
     TARGETS_DIR.mkdir(parents=True)
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
+    # The gateway's registry says where traces and metrics are, as the banner does.
+    environment = project_env()
+    os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(environment))
+    os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(environment))
     RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
     terminal = sys.stdout
     # honcho prints every process's lines to sys.stdout: the run's log gets them too.
@@ -342,9 +353,14 @@ def main() -> int:
         gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
         mail, rabbitmq = "Mailpit, http://localhost:8025/", "http://localhost:15672/"
         stack = {}
+        stack = {
+            "metrics": "each service's /metrics, inside Compose's network only",
+            "traces": "off: the project has no observability stack",
+        }
         if uis := stack_uis():
             stack = {
                 "dashboards": f"Grafana, {uis['grafana']}/",
+                "metrics": f"Prometheus, {uis['prometheus']}/ (it scrapes every container)",
                 "alerts": f"Prometheus, {uis['prometheus']}/alerts",
                 "traces": f"Jaeger, {uis['jaeger']}/ (through the OpenTelemetry Collector)",
             }

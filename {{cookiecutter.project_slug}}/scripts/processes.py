@@ -1068,6 +1068,7 @@ def gateway_routes(services: list[Service]) -> str:
             f'    set ${s.name}_upstream "' + "${" + f"{s.name.upper()}_UPSTREAM" + '}";'
             for s in services
         ),
+        *(f'    set ${name.lower()} "${{{name}}}";' for name in REGISTRY_TELEMETRY.values()),
         "    types { }",
         "    default_type application/json;",
         "    ssi on;",
@@ -1078,9 +1079,21 @@ def gateway_routes(services: list[Service]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What the registry says of where to look, and the gateway's variable each comes from: whoever
+# runs the gateway knows (make dev, Compose, the Kubernetes component).
+REGISTRY_TELEMETRY = {
+    "traces": "GATEWAY_REGISTRY_TRACES",
+    "metrics": "GATEWAY_REGISTRY_METRICS",
+}
+
+
 def gateway_registry(services: list[Service]) -> str:
     """The registry's body: each service, its address, where its docs and its metrics are, and
-    the answer of its readiness check."""
+    the answer of its readiness check; then where the traces and metrics of all are seen."""
+    telemetry = "".join(
+        f',"{field}":"<!--# echo var="{name.lower()}" -->"'
+        for field, name in REGISTRY_TELEMETRY.items()
+    )
     entries = ",".join(
         '{"name":"' + s.name + '","upstream":"<!--# echo var="' + s.name + '_upstream" -->",'
         '"docs":"/api/' + s.name + '/swagger/",'
@@ -1090,7 +1103,7 @@ def gateway_registry(services: list[Service]) -> str:
     )
     return (
         '<!--# block name="unreachable" -->{"status":"unreachable"}<!--# endblock -->'
-        '{"services":[' + entries + "]}\n"
+        '{"services":[' + entries + "]" + telemetry + "}\n"
     )
 
 

@@ -31,6 +31,11 @@ def test_the_registry_lists_every_service_ready_with_its_version(gateway):
         assert entry["health"]["status"] == "ready"
         assert entry["health"]["service"] == entry["name"]
         assert entry["health"]["version"]
+    # Whoever runs the gateway (make dev, Compose, the cluster's component) says where the
+    # system's traces and metrics are seen.
+    for telemetry in ("traces", "metrics"):
+        assert registry[telemetry], telemetry
+        assert not registry[telemetry].startswith("not set"), registry[telemetry]
 
 
 @pytest.mark.parametrize("service", SERVICES)
