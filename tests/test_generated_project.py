@@ -83,6 +83,7 @@ def test_the_readme_commands_work_from_a_fresh_checkout(tmp_path, cookiecutter_c
         "cold boot: processes started to every service ready",
         "catalog: cached page",
         "tracing on (10% kept): catalog's cached page, traced / untraced",
+        "tracing on: throughput kept if CPU-bound, from CPU time",
         "gateway: cached page, through it / direct",
         "gateway: throughput kept if CPU-bound, from CPU time",
         "catalog: first page read after a write",

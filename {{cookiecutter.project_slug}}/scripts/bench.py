@@ -200,9 +200,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def tracing_row(env: dict[str, str], catalog: str, arguments: argparse.Namespace) -> Row:
+def tracing_rows(
+    env: dict[str, str], catalog: str, catalog_pid: int, arguments: argparse.Namespace
+) -> list[Row]:
     """The catalog's cached page from a second catalog web process, traced (exporting to a
-    receiver of its own, TRACED_SHARE of new traces kept), against the untraced one."""
+    receiver of its own, TRACED_SHARE of new traces kept), against the untraced one: their
+    throughputs, and their CPU time per request, which the machine's noise barely moves."""
     sink, port = free_port(), free_port()
     receiver = start(f"exec python -m chassis_testing.otlp --port {sink} --spans {os.devnull}", env)
     traced = start(
@@ -222,13 +225,36 @@ def tracing_row(env: dict[str, str], catalog: str, arguments: argparse.Namespace
                 raise Unmeasurable("the traced catalog did not come up")
             time.sleep(0.1)
         requests_per_second(f"{url}{CATALOG_PAGE}", arguments.seconds, arguments.connections, {})
-        return throughput_row(
+        throughput = throughput_row(
             f"tracing on ({TRACED_SHARE:.0%} kept): catalog's cached page, traced / untraced",
             f"{url}{CATALOG_PAGE}",
             f"{catalog}{CATALOG_PAGE}",
             arguments,
             TRACING_GOAL,
         )
+        cpu: dict[int, list[float]] = {traced.pid: [], catalog_pid: []}
+
+        def requests_per_cpu_second(base: str, pid: int) -> float:
+            before = cpu_seconds(pid)
+            rate = requests_per_second(
+                f"{base}{CATALOG_PAGE}", arguments.seconds, arguments.connections, {}
+            )
+            cpu[pid].append((cpu_seconds(pid) - before) / (rate * arguments.seconds))
+            return 1 / cpu[pid][-1]
+
+        ratios = paired(
+            lambda: requests_per_cpu_second(url, traced.pid),
+            lambda: requests_per_cpu_second(catalog, catalog_pid),
+            arguments.rounds,
+        )
+        per_request = Row(
+            "tracing on: throughput kept if CPU-bound, from CPU time",
+            f"traced {statistics.median(cpu[traced.pid]) * 1e6:.0f} µs/request",
+            f"untraced {statistics.median(cpu[catalog_pid]) * 1e6:.0f} µs/request",
+            Ratio.of(ratios),
+            TRACING_GOAL,
+        )
+        return [throughput, per_request]
     finally:
         stop({"traced": traced, "receiver": receiver})
 
@@ -358,7 +384,7 @@ def http_rows(
     )
     attempt(
         "tracing on",
-        lambda: [tracing_row(env, catalog, arguments)],
+        lambda: tracing_rows(env, catalog, system["catalog"].pid, arguments),
     )
     attempt(
         "gateway",

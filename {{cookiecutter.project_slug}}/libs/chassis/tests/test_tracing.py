@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from chassis.queues import wait_until_consumed
-from chassis_testing import eventually
+from chassis_testing import database_url_for_tests, eventually
 from chassis_testing.otlp import TraceReceiver
 
 from tests.events import WidgetShipped
@@ -48,6 +48,27 @@ print(
     client.get("/metrics", HTTP_HOST="sample:8000").status_code,
     client.get("/api/sample/me/", HTTP_HOST=settings.ALLOWED_HOSTS[0]).status_code,
 )
+"""
+# A kept and an unkept trace (the sampled flag of the caller's traceparent), each asking for a
+# page that reads the database: how many spans each request started.
+SPANS_STARTED_KEPT_AND_NOT = """
+from django.conf import settings
+from django.test import Client
+from opentelemetry.sdk.trace import Tracer
+
+started = []
+start_span = Tracer.start_span
+Tracer.start_span = lambda self, name, *args, **kwargs: (
+    started.append(name) or start_span(self, name, *args, **kwargs)
+)
+client, host = Client(), settings.ALLOWED_HOSTS[0]
+counts = []
+for flags in ("01", "00"):
+    started.clear()
+    parent = f"00-{'ab' * 16}-{'cd' * 8}-{flags}"
+    assert client.get("/api/sample/effects/", HTTP_HOST=host, HTTP_TRACEPARENT=parent).status_code == 200
+    counts.append(len(started))
+print(*counts)
 """
 WHAT_IS_IMPORTED = """
 import sys
@@ -154,6 +175,25 @@ def test_probes_and_scrapes_of_any_host_are_answered_untraced_and_requests_are_t
     assert last_line(answered).split() == ["200", "200", "401"], answered.stderr
     spans = eventually(trace_receiver.spans, timeout=10)
     assert [(span.name, span.kind) for span in spans] == [("GET api/sample/me/", "server")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unkept_request_makes_no_spans_of_its_queries_and_calls(trace_receiver):
+    """A trace that is not kept costs its request only its own span: the wrappers of its
+    queries (and Redis and HTTP calls) stand aside, where each would make a span nobody sees."""
+    counted = django_shell(
+        SPANS_STARTED_KEPT_AND_NOT,
+        {
+            **os.environ,
+            "PYTHONPATH": PYTHONPATH,
+            "DATABASE_URL": database_url_for_tests(),
+            **exporting_to(trace_receiver),
+        },
+    )
+
+    kept, unkept = map(int, last_line(counted).split())
+    assert kept >= 2, "the kept request's own span and its query's"
+    assert unkept == 1, "the unkept request's own span only"
 
 
 @pytest.mark.parametrize(

@@ -149,11 +149,16 @@ def processing_event(
         return
     from opentelemetry import context, trace
 
-    with trace.get_tracer(__name__).start_as_current_span(
-        f"process {event_type}",
-        context=_parent(carrier),
-        kind=trace.SpanKind.CONSUMER,
-        attributes=_messaging(event_type, event_id, exchange, "process"),
+    from chassis.tracing.provider import quiet_unless_kept
+
+    with (
+        trace.get_tracer(__name__).start_as_current_span(
+            f"process {event_type}",
+            context=_parent(carrier),
+            kind=trace.SpanKind.CONSUMER,
+            attributes=_messaging(event_type, event_id, exchange, "process"),
+        ) as span,
+        quiet_unless_kept(span),
     ):
         yield context.get_current()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from functools import cache
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
 from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.instrumentation.urllib import URLLibInstrumentor
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.propagate import extract
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
@@ -26,7 +28,7 @@ from opentelemetry.sdk.trace.sampling import (
     SamplingResult,
     TraceIdRatioBased,
 )
-from opentelemetry.trace import Link, SpanKind, Status, StatusCode, TraceState
+from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode, TraceState
 from opentelemetry.util.types import Attributes
 
 from chassis.tracing import SPANS_LOGGER, TO_THE_ENDPOINT, TO_THE_LOG, TRACE_CONTEXT
@@ -60,7 +62,8 @@ class RequestSpans:
             kind=SpanKind.SERVER,
             attributes={"http.request.method": request.method, "url.path": request.path},
         ) as span:
-            response = self.get_response(request)
+            with quiet_unless_kept(span):
+                response = self.get_response(request)
             if span.is_recording():
                 match = request.resolver_match
                 if match is not None:
@@ -70,6 +73,14 @@ class RequestSpans:
                 if response.status_code >= 500:
                     span.set_status(Status(StatusCode.ERROR))
             return response
+
+
+def quiet_unless_kept(span: Span) -> AbstractContextManager[object]:
+    """Where `span`'s trace is not kept, what runs inside makes no spans of its queries, Redis
+    and HTTP calls (the instrumentations' own switch): each would be a wrapper's work for a span
+    nobody sees, which cost an unkept request more than its own span. The chassis's spans of
+    events still carry the trace on, so every service its events reach leaves it out too."""
+    return nullcontext() if span.is_recording() else suppress_instrumentation()
 
 
 class WorkAskedFor(Sampler):
