@@ -200,6 +200,12 @@ def test_the_kubernetes_component_wires_the_same_stack_from_the_same_files(baker
             assert ports["http"] in opened, name
     assert METRICS_PORT in opened
     assert serving == {"relay", "consumer", "worker"}
+    # Its samples outlive its pod: the storage path is a volume claim's.
+    prometheus = by_kind["StatefulSet"]["prometheus"]["spec"]
+    (container,) = prometheus["template"]["spec"]["containers"]
+    (storage,) = [arg.split("=")[1] for arg in container["args"] if arg.startswith("--storage.tsdb.path=")]
+    (data,) = [mount["name"] for mount in container["volumeMounts"] if mount["mountPath"] == storage]
+    assert data in [claim["metadata"]["name"] for claim in prometheus["volumeClaimTemplates"]]
     # It may list the pods of its namespace, and do nothing else.
     (rule,) = by_kind["Role"]["prometheus"]["rules"]
     assert rule == {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}
