@@ -215,6 +215,14 @@ def test_the_kubernetes_component_wires_the_same_stack_from_the_same_files(baker
         service, port = re.search(r"kubectl port-forward svc/([a-z-]+) (\d+)$", registry[name]).groups()
         assert service == ui
         assert int(port) in [port["port"] for port in by_kind["Service"][ui]["spec"]["ports"]], name
+    # Production keeps the share of traces whose cost `make bench` measures.
+    if overlay == "prod":
+        share = run(
+            [sys.executable, "-c", "from scripts.bench import TRACED_SHARE; print(TRACED_SHARE)"],
+            cwd=project,
+            env=project_libraries(project),
+        ).stdout
+        assert float(registry["GATEWAY_TRACE_SAMPLE_PERCENT"]) == float(share) * 100
     grafana = by_kind["Deployment"]["grafana"]["spec"]["template"]["spec"]["containers"][0]
     (secret,) = [source["secretRef"]["name"] for source in grafana["envFrom"]]
     assert "GF_SECURITY_ADMIN_PASSWORD" in by_kind["Secret"][secret]["data"]
