@@ -179,7 +179,7 @@ def test_probes_and_scrapes_of_any_host_are_answered_untraced_and_requests_are_t
 
 @pytest.mark.django_db(transaction=True)
 def test_an_unkept_request_makes_no_spans_of_its_queries_and_calls(trace_receiver):
-    """A trace that is not kept costs its request only its own span: the wrappers of its
+    """A trace that is not kept costs its request at most its own span: the wrappers of its
     queries (and Redis and HTTP calls) stand aside, where each would make a span nobody sees."""
     counted = django_shell(
         SPANS_STARTED_KEPT_AND_NOT,
@@ -193,7 +193,7 @@ def test_an_unkept_request_makes_no_spans_of_its_queries_and_calls(trace_receive
 
     kept, unkept = map(int, last_line(counted).split())
     assert kept >= 2, "the kept request's own span and its query's"
-    assert unkept == 1, "the unkept request's own span only"
+    assert unkept <= 1, "at most the unkept request's own span"
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from opentelemetry import trace
+from opentelemetry import context, trace
 from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
@@ -34,6 +34,8 @@ from opentelemetry.util.types import Attributes
 from chassis.tracing import SPANS_LOGGER, TO_THE_ENDPOINT, TO_THE_LOG, TRACE_CONTEXT
 
 spans_logger = logging.getLogger(SPANS_LOGGER)
+# Where Django's request has each header of a trace's context.
+HEADERS = tuple((name, f"HTTP_{name.upper()}") for name in TRACE_CONTEXT)
 
 # What is answered before a request is traced: the health checks and /metrics, which
 # supervisors and Prometheus ask for every few seconds, each time about nothing anyone did.
@@ -54,8 +56,17 @@ class RequestSpans:
         self.tracer = trace.get_tracer(__name__)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        headers = {name: request.META.get(f"HTTP_{name.upper()}") for name in TRACE_CONTEXT}
-        caller = extract({name: value for name, value in headers.items() if value})
+        carrier = {name: value for name, meta in HEADERS if (value := request.META.get(meta))}
+        caller = extract(carrier) if carrier else None
+        if caller is not None and not _kept(caller):
+            # The caller's trace is not kept (the gateway's choice, most often): this request's
+            # span would be dropped too. Its context is the caller's, for events to carry on.
+            token = context.attach(caller)
+            try:
+                with suppress_instrumentation():
+                    return self.get_response(request)
+            finally:
+                context.detach(token)
         with self.tracer.start_as_current_span(
             request.method,
             context=caller,
@@ -73,6 +84,12 @@ class RequestSpans:
                 if response.status_code >= 500:
                     span.set_status(Status(StatusCode.ERROR))
             return response
+
+
+def _kept(caller: Context) -> bool:
+    """Whether the caller's span is one of a kept trace (what its `traceparent`'s flag says)."""
+    parent = trace.get_current_span(caller).get_span_context()
+    return not parent.is_valid or parent.trace_flags.sampled
 
 
 def quiet_unless_kept(span: Span) -> AbstractContextManager[object]:
