@@ -277,7 +277,7 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
     return 0
 
 
-def start() -> int:
+def start(env: dict[str, str]) -> int:
     """honcho on Procfile.dev, giving each process the time to stop that Compose gives it.
 
     honcho kills what still runs 5 s after asking it to stop, a figure fixed in its code; a
@@ -297,9 +297,8 @@ def start() -> int:
     TARGETS_DIR.mkdir(parents=True)
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
     # The gateway's registry says where traces and metrics are, as the banner does.
-    environment = project_env()
-    os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(environment))
-    os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(environment))
+    os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(env))
+    os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(env))
     RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
     terminal = sys.stdout
     # honcho prints every process's lines to sys.stdout: the run's log gets them too.
@@ -339,20 +338,19 @@ class Kept(io.TextIOBase):
 
 
 def main() -> int:
-    if "--start" in sys.argv[1:]:
-        return start()
     try:
         env = project_env()
     except MissingServer as missing:
         print(f"error: {missing}", file=sys.stderr)
         return 1
+    if "--start" in sys.argv[1:]:
+        return start(env)
     if "--announce" in sys.argv[1:]:
         return announce(env)
     if "--compose" in sys.argv[1:]:
         # What `make run` says once Compose has every container healthy.
         gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
         mail, rabbitmq = "Mailpit, http://localhost:8025/", "http://localhost:15672/"
-        stack = {}
         stack = {
             "metrics": "each service's /metrics, inside Compose's network only",
             "traces": "off: the project has no observability stack",
