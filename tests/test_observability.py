@@ -240,6 +240,10 @@ def test_without_the_stack_only_the_rules_are_left(bakery):
     assert "GRAFANA_ADMIN_PASSWORD" not in dotenv_values(project / ".env")
     documents = documents_of(rendered(project, "dev"))
     assert not [document for document in documents if document["metadata"]["name"] in STACK]
+    (gateway,) = [
+        d["data"] for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"].startswith("gateway-")
+    ]
+    assert gateway["GATEWAY_REGISTRY_TRACES"].startswith("off: ")
     assert not re.search(r"observability|grafana", (project / "deploy/k8s/overlays/dev/kustomization.yaml").read_text())
 
 
