@@ -14,6 +14,7 @@ import re
 import socket
 import subprocess
 import time
+import tomllib
 from contextlib import contextmanager
 from mailbox import Maildir
 
@@ -151,6 +152,16 @@ def test_bake_boots_and_passes_its_system_suite(tmp_path, cookiecutter_config, a
         assert sorted(rule_groups) == ["events", "requests"]
         assert alerts == [], alerts  # a healthy system alarms no one
         assert re.search(r"Alerts +Prometheus, http://127\.0\.0\.1:\d+/alerts\n", system.output())
+        # What the processes kept in their temporary directory is the project's own, not /tmp's.
+        scratch = project / ".run/tmp"
+        beats = {path.name.split("-")[0] for path in scratch.glob("*-celerybeat-schedule*")}
+        with_beat = {
+            path.parent.name
+            for path in project.glob("services/*/service.toml")
+            if "beat" in tomllib.loads(path.read_text())["processes"]
+        }
+        assert beats == with_beat, beats
+        assert (scratch / "relay.alive").exists()
     if "notifications" in answers["services"]:
         assert_mail_was_caught(project)
 

@@ -41,6 +41,10 @@ from scripts.project import (
 )
 
 
+# Each native process's temporary directory (TMPDIR): the project's own.
+SCRATCH_DIR = PROJECT_DIR / ".run" / "tmp"
+
+
 class MissingServer(Exception):
     """A server native runs need is not there; the message says how to get it."""
 
@@ -296,6 +300,11 @@ def start(env: dict[str, str]) -> int:
     shutil.rmtree(TARGETS_DIR, ignore_errors=True)
     TARGETS_DIR.mkdir(parents=True)
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
+    # What the processes keep in the temporary directory (Celery beat's schedule, heartbeats)
+    # is this project's: in /tmp, a service of the same name in another project on this
+    # machine would share it, and two beats would write one schedule.
+    SCRATCH_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(SCRATCH_DIR)
     # The gateway's registry says where traces and metrics are, as the banner does.
     os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(env))
     os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(env))
