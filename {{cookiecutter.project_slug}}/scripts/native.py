@@ -40,7 +40,6 @@ from scripts.project import (
     services,
 )
 
-
 # Each native process's temporary directory (TMPDIR): the project's own.
 SCRATCH_DIR = PROJECT_DIR / ".run" / "tmp"
 
