@@ -39,6 +39,7 @@ from scripts.native import (
     MissingServer,
     answers,
     not_ready,
+    own_temporary_directory,
     project_env,
     services,
 )
@@ -94,6 +95,7 @@ def start(command: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         cwd=PROJECT_DIR,
         env={
             **env,
+            **own_temporary_directory(),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
             "GATEWAY_RATE_LIMIT": "1000000r/s",
             "GATEWAY_BURST": "1000000",

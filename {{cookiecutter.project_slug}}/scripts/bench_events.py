@@ -50,7 +50,7 @@ from chassis import broker_access
 from chassis.queues import wait_until_consumed
 
 from scripts.bench_table import Ratio, Row, table
-from scripts.native import PROJECT_DIR
+from scripts.native import PROJECT_DIR, own_temporary_directory
 
 CHASSIS_DIR = PROJECT_DIR / "libs" / "chassis"
 
@@ -133,6 +133,7 @@ class Service:
     def __init__(self, database_url: str, broker_url: str, names: str, logs: Path) -> None:
         self.env = {
             **os.environ,
+            **own_temporary_directory(),
             "PYTHONPATH": os.pathsep.join(
                 filter(None, [str(CHASSIS_DIR), os.environ.get("PYTHONPATH")])
             ),

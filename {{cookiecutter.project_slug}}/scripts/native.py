@@ -48,6 +48,15 @@ class MissingServer(Exception):
     """A server native runs need is not there; the message says how to get it."""
 
 
+def own_temporary_directory() -> dict[str, str]:
+    """The environment that gives a native process the project's temporary directory. What the
+    processes keep there (Celery beat's schedule, heartbeats) is this project's: in /tmp, a
+    service of the same name in another project on this machine would share it, and two beats
+    would write one schedule."""
+    SCRATCH_DIR.mkdir(parents=True, exist_ok=True)
+    return {"TMPDIR": str(SCRATCH_DIR)}
+
+
 def project_env() -> dict[str, str]:
     """`.env`, with the real environment winning, as for Compose."""
     env_file = PROJECT_DIR / ".env"
@@ -299,11 +308,7 @@ def start(env: dict[str, str]) -> int:
     shutil.rmtree(TARGETS_DIR, ignore_errors=True)
     TARGETS_DIR.mkdir(parents=True)
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
-    # What the processes keep in the temporary directory (Celery beat's schedule, heartbeats)
-    # is this project's: in /tmp, a service of the same name in another project on this
-    # machine would share it, and two beats would write one schedule.
-    SCRATCH_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ["TMPDIR"] = str(SCRATCH_DIR)
+    os.environ.update(own_temporary_directory())
     # The gateway's registry says where traces and metrics are, as the banner does.
     os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(env))
     os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(env))
