@@ -166,28 +166,47 @@ def banner(
     gateway: str,
     mail: str,
     rabbitmq_ui: str | None,
+    registry: Mapping[str, str],
     alerts: str | None = None,
-    traces: str | None = None,
-    metrics: str | None = None,
     dashboards: str | None = None,
 ) -> str:
-    """What a person needs next: where things are, and whom to sign in as. Traces and metrics
-    are where a native run sends them, unless said."""
+    """What a person needs next: where things are, and whom to sign in as. Where traces and
+    metrics are is what the gateway's `registry` lines say (its environment)."""
     front = "Shop" if has_frontend() else "Gateway"
     lines = [
         (front, f"{gateway}/"),
         ("API docs", f"{gateway}/docs/"),
         ("Registry", f"{gateway}/registry"),
-        ("Metrics", metrics or native_metrics({**env, **os.environ})),
+        ("Metrics", registry["GATEWAY_REGISTRY_METRICS"]),
         *([("Dashboard", dashboards)] if dashboards else []),
         *([("Alerts", alerts)] if alerts else []),
-        ("Traces", traces or native_traces({**env, **os.environ})),
+        ("Traces", registry["GATEWAY_REGISTRY_TRACES"]),
         ("Mail", mail),
     ]
     if rabbitmq_ui:
         lines.append(("RabbitMQ", rabbitmq_ui))
     lines += [(role, f"{email}  password {password}") for role, email, password in accounts(env)]
     return "\n".join(f"  {name:<9} {value}" for name, value in lines)
+
+
+def native_registry(environment: Mapping[str, str | None]) -> dict[str, str]:
+    """The gateway's registry lines in a native run: what the environment says, else where the
+    run's processes send their traces and metrics."""
+    return {
+        "GATEWAY_REGISTRY_TRACES": environment.get("GATEWAY_REGISTRY_TRACES")
+        or native_traces(environment),
+        "GATEWAY_REGISTRY_METRICS": environment.get("GATEWAY_REGISTRY_METRICS")
+        or native_metrics(environment),
+    }
+
+
+def compose_registry() -> dict[str, str]:
+    """The gateway's registry lines in Compose, as docker-compose.yml gives them."""
+    import yaml  # here, not at the top: only `make run`'s banner reads Compose's file
+
+    compose = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+    gateway = compose["services"]["gateway"]["environment"]
+    return {name: gateway[name] for name in ("GATEWAY_REGISTRY_TRACES", "GATEWAY_REGISTRY_METRICS")}
 
 
 def native_traces(environment: Mapping[str, str | None]) -> str:
@@ -281,8 +300,9 @@ def announce(env: dict[str, str], timeout: float = 120) -> int:
         prometheus = f"http://127.0.0.1:{env['PROMETHEUS_PORT']}"
         alerts = f"Prometheus, {prometheus}/alerts" if answers(f"{prometheus}/-/ready") else None
         print(
-            "Every service is ready.\n" + banner(env, gateway, mail, rabbitmq, alerts=alerts) + "\n"
-            "Ctrl-C stops everything.",
+            "Every service is ready.\n"
+            + banner(env, gateway, mail, rabbitmq, native_registry(env), alerts=alerts)
+            + "\nCtrl-C stops everything.",
             flush=True,
         )
     stopping.wait()
@@ -310,8 +330,7 @@ def start(env: dict[str, str]) -> int:
     os.environ["METRICS_TARGETS_DIR"] = str(TARGETS_DIR)
     os.environ.update(own_temporary_directory())
     # The gateway's registry says where traces and metrics are, as the banner does.
-    os.environ.setdefault("GATEWAY_REGISTRY_TRACES", native_traces(env))
-    os.environ.setdefault("GATEWAY_REGISTRY_METRICS", native_metrics(env))
+    os.environ.update(native_registry(env))
     RUN_LOG.parent.mkdir(parents=True, exist_ok=True)
     terminal = sys.stdout
     # honcho prints every process's lines to sys.stdout: the run's log gets them too.
@@ -364,18 +383,13 @@ def main() -> int:
         # What `make run` says once Compose has every container healthy.
         gateway = f"http://localhost:{env.get('GATEWAY_PORT', '8080')}"
         mail, rabbitmq = "Mailpit, http://localhost:8025/", "http://localhost:15672/"
-        stack = {
-            "metrics": "each service's /metrics, inside Compose's network only",
-            "traces": "off: the project has no observability stack",
-        }
+        stack = {}
         if uis := stack_uis():
             stack = {
                 "dashboards": f"Grafana, {uis['grafana']}/",
-                "metrics": f"Prometheus, {uis['prometheus']}/ (it scrapes every container)",
                 "alerts": f"Prometheus, {uis['prometheus']}/alerts",
-                "traces": f"Jaeger, {uis['jaeger']}/ (through the OpenTelemetry Collector)",
             }
-        print(banner(env, gateway, mail, rabbitmq, **stack))
+        print(banner(env, gateway, mail, rabbitmq, compose_registry(), **stack))
         return 0
     return check_servers(env)
 
