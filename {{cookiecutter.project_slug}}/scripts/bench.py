@@ -196,6 +196,15 @@ def cpu_seconds(pid: int) -> float:
     return times(pid, slice(11, 15)) + sum(times(int(child), slice(11, 13)) for child in children)
 
 
+def cpu_per_request(
+    url: str, pids: list[int], seconds: float, arguments: argparse.Namespace
+) -> list[float]:
+    """CPU seconds each of `pids` spent per request while wrk asked `url` for `seconds`."""
+    before = [cpu_seconds(pid) for pid in pids]
+    served = requests_per_second(url, seconds, arguments.connections, {}) * seconds
+    return [(cpu_seconds(pid) - start) / served for pid, start in zip(pids, before, strict=True)]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -237,12 +246,11 @@ def tracing_rows(
         cpu: dict[int, list[float]] = {traced.pid: [], catalog_pid: []}
 
         def requests_per_cpu_second(base: str, pid: int) -> float:
-            before = cpu_seconds(pid)
-            rate = requests_per_second(
-                f"{base}{CATALOG_PAGE}", arguments.seconds, arguments.connections, {}
+            (per_request,) = cpu_per_request(
+                f"{base}{CATALOG_PAGE}", [pid], arguments.seconds, arguments
             )
-            cpu[pid].append((cpu_seconds(pid) - before) / (rate * arguments.seconds))
-            return 1 / cpu[pid][-1]
+            cpu[pid].append(per_request)
+            return 1 / per_request
 
         ratios = paired(
             lambda: requests_per_cpu_second(url, traced.pid),
@@ -270,11 +278,9 @@ def gateway_rows(
     row = throughput_row(
         "gateway: cached page, through it / direct", gateway, direct, arguments, 0.97
     )
-    seconds = arguments.seconds * 2
-    gateway_before, service_before = cpu_seconds(gateway_pid), cpu_seconds(service_pid)
-    served = requests_per_second(gateway, seconds, arguments.connections, {}) * seconds
-    gateway_cpu = (cpu_seconds(gateway_pid) - gateway_before) / served
-    service_cpu = (cpu_seconds(service_pid) - service_before) / served
+    gateway_cpu, service_cpu = cpu_per_request(
+        gateway, [gateway_pid, service_pid], arguments.seconds * 2, arguments
+    )
     cpu = Row(
         "gateway: throughput kept if CPU-bound, from CPU time",
         f"gateway {gateway_cpu * 1e6:.0f} µs/request",
